@@ -1,0 +1,46 @@
+// The one logger: pino JSON lines with secrets redacted; the destination is injectable for tests.
+import pino, { type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger };
+
+/** Paths that may carry secrets, wherever a log call puts them. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.query',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'authorization',
+  'apiKey',
+  'api_key',
+  'state',
+  'link_verifier',
+  'redirect_verifier',
+  'webhookSecret',
+  'secret',
+  '*.state',
+  '*.link_verifier',
+  '*.redirect_verifier',
+  '*.apiKey',
+  '*.secret',
+];
+
+export interface LoggerOptions {
+  level?: LevelWithSilent;
+  destination?: DestinationStream;
+  name?: string;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      name: options.name ?? 'login-link-receiver',
+      level: options.level ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination ?? pino.destination({ sync: false }),
+  );
+}
