@@ -1,0 +1,225 @@
+// GET /callback's checks, in order: state → link match → upstream link → verifier → login → completion.
+import { AppError, type ErrorCode } from '../errors';
+import type { Clock } from '../lib/clock';
+import { secretsEqual } from '../lib/constant-time';
+import type { RandomSource } from '../lib/ids';
+import type { Logger } from '../lib/logger';
+import { completeFromLink } from '../onboarding/complete';
+import { stateHashOf } from '../onboarding/state';
+import type { OnboardingRecord, Store } from '../store/store';
+import { SupermetricsError } from '../supermetrics/errors';
+import type { LoginLink, SupermetricsClient } from '../supermetrics/types';
+import type { CallbackParams } from './params';
+
+export interface CallbackDeps {
+  store: Store;
+  client: SupermetricsClient;
+  clock: Clock;
+  random: RandomSource;
+  logger: Logger;
+  webhooksEnabled: boolean;
+  /** Delays between re-reads of a link that has no login_id yet (the upstream may lag). */
+  loginRetryDelaysMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface CallbackSuccess {
+  record: OnboardingRecord;
+  /** True when it was already completed by this link before (a reload): nothing was changed. */
+  replayed: boolean;
+}
+
+/** A callback failure; `record` is set when the state was valid (so a return_url may be used). */
+export class CallbackFailure extends AppError {
+  readonly record: OnboardingRecord | null;
+  constructor(
+    code: ErrorCode,
+    status: number,
+    message: string,
+    record: OnboardingRecord | null,
+    cause?: unknown,
+  ) {
+    super(code, status, message, { cause });
+    this.record = record;
+  }
+}
+
+const DEFAULT_LOGIN_RETRY_DELAYS_MS = [250, 500, 1000];
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createCallbackVerifier(deps: CallbackDeps) {
+  const delays = deps.loginRetryDelaysMs ?? DEFAULT_LOGIN_RETRY_DELAYS_MS;
+  const sleep = deps.sleep ?? defaultSleep;
+
+  async function findOnboarding(state: string): Promise<OnboardingRecord> {
+    const { stateHash, onboardingId } = stateHashOf(state);
+    let record: OnboardingRecord | null;
+    try {
+      record = await deps.store.getOnboarding(onboardingId);
+    } catch (err) {
+      throw new CallbackFailure(
+        'SERVICE_UNAVAILABLE',
+        503,
+        'The service is temporarily unavailable.',
+        null,
+        err,
+      );
+    }
+    // The id is derived from the hash, so this compare only guards against a truncated-id collision.
+    if (!record || !secretsEqual(record.state_hash, stateHash))
+      throw new CallbackFailure(
+        'STATE_INVALID',
+        400,
+        'This sign-in link is unknown or has expired.',
+        null,
+      );
+    return record;
+  }
+
+  async function readLink(
+    record: OnboardingRecord,
+    linkId: string,
+    requestId: string,
+  ): Promise<LoginLink> {
+    try {
+      return (await deps.client.getLink(linkId, { requestId })).data;
+    } catch (err) {
+      if (err instanceof SupermetricsError && err.code === 'LINK_NOT_FOUND')
+        throw new CallbackFailure(
+          'LINK_NOT_FOUND',
+          400,
+          'Supermetrics does not know this login link.',
+          record,
+          err,
+        );
+      throw new CallbackFailure(
+        'UPSTREAM_UNAVAILABLE',
+        503,
+        'Supermetrics could not be reached; please retry.',
+        record,
+        err,
+      );
+    }
+  }
+
+  function checkVerifier(record: OnboardingRecord, link: LoginLink, linkVerifier: string): void {
+    // An empty redirect_verifier would make any verifier meaningless: treat it as a mismatch.
+    const matches = secretsEqual(linkVerifier, link.redirect_verifier);
+    if (!matches || link.redirect_verifier === '' || link.link_id !== record.link_id)
+      throw new CallbackFailure(
+        'VERIFIER_MISMATCH',
+        400,
+        'The sign-in could not be verified.',
+        record,
+      );
+  }
+
+  /** Reads the link until it carries a login_id, for about two seconds in all. */
+  async function readAuthenticatedLink(
+    record: OnboardingRecord,
+    params: CallbackParams,
+    requestId: string,
+  ) {
+    for (let attempt = 0; ; attempt++) {
+      const link = await readLink(record, params.linkId, requestId);
+      checkVerifier(record, link, params.linkVerifier);
+      if (link.login_id) return link;
+      if (attempt >= delays.length)
+        throw new CallbackFailure(
+          'LOGIN_INCOMPLETE',
+          400,
+          'The data source sign-in has not finished.',
+          record,
+        );
+      await sleep(delays[attempt]!);
+    }
+  }
+
+  function checkUsername(record: OnboardingRecord, link: LoginLink): void {
+    if (record.require_username !== null && link.login_username !== record.require_username)
+      throw new CallbackFailure(
+        'LOGIN_INCOMPLETE',
+        400,
+        'The sign-in used a different account than the one required.',
+        record,
+      );
+  }
+
+  async function recordFailure(failure: CallbackFailure): Promise<void> {
+    if (!failure.record || failure.code === 'SERVICE_UNAVAILABLE') return;
+    const lastError = {
+      code: failure.code,
+      message: failure.message,
+      time: new Date(deps.clock.now()).toISOString(),
+    };
+    await deps.store
+      .recordFailure(failure.record.onboarding_id, lastError)
+      .catch((err: unknown) => {
+        deps.logger.warn(
+          { err, onboarding_id: failure.record!.onboarding_id },
+          'could not record the callback failure',
+        );
+      });
+  }
+
+  async function verifyAndComplete(
+    params: CallbackParams,
+    requestId: string,
+  ): Promise<CallbackSuccess> {
+    const record = await findOnboarding(params.state);
+    if (
+      record.status !== 'pending' &&
+      !(record.status === 'completed' && record.link_id === params.linkId)
+    )
+      throw new CallbackFailure(
+        'STATE_INVALID',
+        400,
+        `This sign-in link is no longer valid (${record.status}).`,
+        record,
+      );
+    if (params.linkId !== record.link_id)
+      throw new CallbackFailure(
+        'LINK_MISMATCH',
+        400,
+        'The login link does not belong to this sign-in.',
+        record,
+      );
+    const link = await readAuthenticatedLink(record, params, requestId);
+    checkUsername(record, link);
+    let result;
+    try {
+      result = await completeFromLink(deps, record, link, 'callback');
+    } catch (err) {
+      throw new CallbackFailure(
+        'SERVICE_UNAVAILABLE',
+        503,
+        'The service is temporarily unavailable.',
+        null,
+        err,
+      );
+    }
+    if (result.outcome === 'completed') return { record: result.record, replayed: false };
+    if (result.outcome === 'already_completed') return { record: result.record, replayed: true };
+    throw new CallbackFailure(
+      'STATE_INVALID',
+      400,
+      'This sign-in link is no longer valid.',
+      record,
+    );
+  }
+
+  /** Runs the checks; a failure is recorded on the onboarding (never consuming it) and rethrown. */
+  return async function handleCallback(
+    params: CallbackParams,
+    requestId: string,
+  ): Promise<CallbackSuccess> {
+    try {
+      return await verifyAndComplete(params, requestId);
+    } catch (err) {
+      if (err instanceof CallbackFailure) await recordFailure(err);
+      throw err;
+    }
+  };
+}
+
+export type CallbackHandler = ReturnType<typeof createCallbackVerifier>;

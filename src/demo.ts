@@ -1,0 +1,100 @@
+// `npm run demo`: one onboarding end to end in sandbox mode, headless, printing each step; exit 0 on success.
+import { Agent, request } from 'undici';
+import { createLogger } from './lib/logger';
+import { startSandboxService, type SandboxService } from './sandbox/sandbox-service';
+
+const say = (step: number, text: string) => process.stdout.write(`[${step}] ${text}\n`);
+
+/** Shows a callback URL without its secrets. */
+function redactCallback(url: string): string {
+  const parsed = new URL(url);
+  for (const name of ['state', 'link_verifier'])
+    if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '…');
+  return parsed.href.replace(/%E2%80%A6/g, '…');
+}
+
+async function walkOnboarding(service: SandboxService, dispatcher: Agent): Promise<void> {
+  const auth = { authorization: `Bearer ${service.apiKey}`, 'content-type': 'application/json' };
+
+  say(2, 'POST /v1/onboardings {"ds_id":"GA"}');
+  const created = await request(`${service.url}/v1/onboardings`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ ds_id: 'GA', description: 'demo onboarding', metadata: { demo: true } }),
+    dispatcher,
+  });
+  const onboarding = (
+    (await created.body.json()) as { data: { onboarding_id: string; login_url: string } }
+  ).data;
+  if (created.statusCode !== 201) throw new Error(`create answered ${created.statusCode}`);
+  say(2, `created ${onboarding.onboarding_id}, status pending; login_url ${onboarding.login_url}`);
+
+  const page = await request(onboarding.login_url, { dispatcher });
+  const html = await page.body.text();
+  const action = /<form method="post" action="([^"]+\/authenticate)"/.exec(html)?.[1];
+  if (page.statusCode !== 200 || !action)
+    throw new Error('the simulator login page has no Authenticate form');
+  say(
+    3,
+    `opened the login page: "${/<title>([^<]*)<\/title>/.exec(html)?.[1]}"; pressing Authenticate as demo@example.com`,
+  );
+
+  const submitted = await request(new URL(action, onboarding.login_url).href, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'username=demo%40example.com',
+    dispatcher,
+  });
+  await submitted.body.dump();
+  const callbackUrl = submitted.headers.location;
+  if (submitted.statusCode !== 303 || typeof callbackUrl !== 'string')
+    throw new Error('the simulator did not redirect');
+  say(4, `the simulator redirected the browser to ${redactCallback(callbackUrl)}`);
+
+  const callback = await request(callbackUrl, { dispatcher });
+  const resultPage = await callback.body.text();
+  const heading = /<h1[^>]*>([^<]*)<\/h1>/.exec(resultPage)?.[1];
+  if (callback.statusCode !== 200)
+    throw new Error(`the callback answered ${callback.statusCode}: ${heading}`);
+  say(5, `GET /callback over HTTPS → ${callback.statusCode} "${heading}"`);
+
+  const read = await request(`${service.url}/v1/onboardings/${onboarding.onboarding_id}`, {
+    headers: auth,
+    dispatcher,
+  });
+  const final = ((await read.body.json()) as { data: Record<string, unknown> }).data;
+  if (final.status !== 'completed') throw new Error(`the onboarding is ${String(final.status)}`);
+  say(
+    6,
+    `GET /v1/onboardings/${onboarding.onboarding_id} → completed: login_id ${final.login_id}, login_username ${final.login_username}`,
+  );
+
+  const events = await service.store.readOutbox(onboarding.onboarding_id);
+  for (const event of events)
+    say(7, `webhook event written to the outbox: ${event.webhook_id} ${event.body}`);
+}
+
+async function demo(): Promise<void> {
+  const logger = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
+  const service = await startSandboxService({ logger, webhooksEnabled: true });
+  const dispatcher = new Agent({ connect: { ca: service.certificate } });
+  try {
+    say(
+      1,
+      `sandbox up: receiver ${service.url} (self-signed TLS), Supermetrics simulator ${service.upstream.url}`,
+    );
+    await walkOnboarding(service, dispatcher);
+    process.stdout.write('demo: one onboarding completed end to end.\n');
+  } finally {
+    await dispatcher.close();
+    await service.close();
+  }
+}
+
+demo().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

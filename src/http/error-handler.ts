@@ -1,0 +1,39 @@
+// The one Express error handler: AppError (and body-parser errors) become the wire envelope.
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, toEnvelope } from '../errors';
+import { requestIdOf } from './request-id';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Maps anything thrown to an AppError; unknown errors become a 500 whose details stay in the log. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const parserError = err as BodyParserError;
+  if (parserError?.type === 'entity.parse.failed')
+    return new AppError('BAD_REQUEST', 400, 'The request body is not valid JSON.');
+  if (parserError?.type === 'entity.too.large')
+    return new AppError('UNPROCESSABLE_ENTITY', 413, 'The request body is too large.');
+  if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported')
+    return new AppError('BAD_REQUEST', 415, 'Unsupported request body encoding.');
+  return new AppError('INTERNAL_SERVER_ERROR', 500, 'Internal server error.', { cause: err });
+}
+
+export function sendError(req: Request, res: Response, appError: AppError): void {
+  res.locals.outcome = appError.code;
+  if (appError.retryAfter !== undefined) res.setHeader('Retry-After', String(appError.retryAfter));
+  res.status(appError.status).json(toEnvelope(appError, requestIdOf(req)));
+}
+
+export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(err);
+  const appError = toAppError(err);
+  if (appError.status >= 500) req.log?.error({ err: appError.cause ?? appError }, 'request failed');
+  sendError(req, res, appError);
+}
+
+export function notFoundHandler(_req: Request, _res: Response): void {
+  throw new AppError('NOT_FOUND', 404, 'No such route.');
+}

@@ -1,0 +1,23 @@
+// Request ids: reuse a well-formed incoming X-Request-Id, else make one; always echo it back.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { newRequestId, type RandomSource, cryptoRandom } from '../lib/ids';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** pino-http's genReqId: the id that every log line, envelope and upstream call carries. */
+export function createRequestIdGenerator(random: RandomSource = cryptoRandom) {
+  return function generateRequestId(req: IncomingMessage, res: ServerResponse): string {
+    const incoming = req.headers['x-request-id'];
+    const id =
+      typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming)
+        ? incoming
+        : newRequestId(random);
+    res.setHeader('X-Request-Id', id);
+    return id;
+  };
+}
+
+/** The request id assigned by pino-http (req.id). */
+export function requestIdOf(req: IncomingMessage): string {
+  return String((req as IncomingMessage & { id?: unknown }).id ?? '');
+}

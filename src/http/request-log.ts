@@ -1,0 +1,38 @@
+// One log line per request: request id, method, path (never the query: it carries state and verifier),
+// status, outcome code and latency.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from '../lib/logger';
+import type { RandomSource } from '../lib/ids';
+import { createRequestIdGenerator } from './request-id';
+
+function pathOnly(url: string | undefined): string {
+  const path = (url ?? '').split('?')[0]!;
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}
+
+export function requestLog(logger: Logger, random?: RandomSource) {
+  return pinoHttp({
+    logger,
+    genReqId: createRequestIdGenerator(random),
+    customAttributeKeys: { reqId: 'request_id', responseTime: 'latency_ms' },
+    serializers: {
+      req: (req: IncomingMessage & { id?: string }) => ({
+        method: req.method,
+        path: pathOnly(req.url),
+      }),
+      res: (res: ServerResponse) => ({ status: res.statusCode }),
+    },
+    customProps: (_req, res) => {
+      const locals = (res as ServerResponse & { locals?: Record<string, unknown> }).locals ?? {};
+      return {
+        outcome: locals.outcome ?? (res.statusCode < 400 ? 'OK' : undefined),
+        ...(locals.onboardingId ? { onboarding_id: locals.onboardingId } : {}),
+      };
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+    wrapSerializers: false,
+  });
+}

@@ -1,0 +1,107 @@
+// Process entry: loadConfig → buildRuntime → listen; the sandbox banner; signals and shutdown.
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { systemClock } from './lib/clock';
+import { cryptoRandom } from './lib/ids';
+import { createLogger } from './lib/logger';
+import { buildRuntime, type Runtime } from './runtime';
+
+function sandboxBanner(config: Readonly<Config>, runtime: Runtime): string {
+  const pieces = [
+    config.sandbox.simulator &&
+      `Supermetrics simulator at ${runtime.simulator?.url} (key "${config.simulator.apiKey}")`,
+    config.sandbox.memoryStore && 'in-memory store (set REDIS_URL to keep onboardings)',
+    config.sandbox.selfSignedTls && 'a generated self-signed certificate',
+    config.sandbox.generatedApiKey && 'a generated API key',
+  ].filter(Boolean);
+  if (pieces.length === 0) return '';
+  const lines = [
+    '',
+    '  login-link-receiver is running in SANDBOX mode. Not for production: set NODE_ENV=production.',
+    ...pieces.map((p) => `    - ${p}`),
+  ];
+  if (runtime.generatedApiKey) {
+    lines.push(
+      '',
+      `  API key: ${runtime.generatedApiKey}`,
+      '',
+      '  Create an onboarding:',
+      `    curl -sk -X POST ${config.publicUrl}/v1/onboardings \\`,
+      `      -H 'Authorization: Bearer ${runtime.generatedApiKey}' -H 'Content-Type: application/json' \\`,
+      `      -d '{"ds_id":"GA","description":"My first onboarding"}'`,
+      '  then open its login_url in a browser.',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const runtime = await buildRuntime(config, logger);
+  const app = createApp({
+    store: runtime.store,
+    client: runtime.client,
+    clock: systemClock,
+    random: cryptoRandom,
+    logger,
+    apiKeys: runtime.apiKeys,
+    publicUrl: config.publicUrl,
+    returnUrlOrigins: config.returnUrlOrigins,
+    webhooksEnabled: config.webhook !== null,
+    trustProxy: config.trustProxy,
+  });
+  const server: Server = runtime.tls
+    ? createHttpsServer(
+        { cert: runtime.tls.cert, key: runtime.tls.key, minVersion: 'TLSv1.2' },
+        app,
+      )
+    : createHttpServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  logger.info(
+    { port: config.port, host: config.host, public_url: config.publicUrl, mode: config.mode },
+    'listening',
+  );
+  const banner = sandboxBanner(config, runtime);
+  if (banner) process.stdout.write(banner);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10000);
+    force.unref();
+    server.close(async () => {
+      await runtime.close();
+      logger.flush();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(
+      `login-link-receiver could not start: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    process.exit(1);
+  });
+}

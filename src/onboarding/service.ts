@@ -1,0 +1,207 @@
+// Onboardings: create (with idempotency), get, list and cancel, over the Store and the upstream client.
+import { AppError } from '../errors';
+import type { Clock } from '../lib/clock';
+import { sha256Hex } from '../lib/constant-time';
+import type { Logger } from '../lib/logger';
+import type { RandomSource } from '../lib/ids';
+import type { SupermetricsClient } from '../supermetrics/types';
+import type { ListPage, OnboardingRecord, Store } from '../store/store';
+import { checkReturnUrl } from './return-url';
+import type { CreateOnboardingBody, ListOnboardingsQuery } from './schemas';
+import { newState } from './state';
+import { upstreamToAppError } from './upstream-errors';
+import { storeUnavailable } from '../store/unavailable';
+
+export const DAY_SECONDS = 86400;
+/** Completed and ended onboardings are kept as long as the upstream keeps their links. */
+export const RETENTION_SECONDS = 90 * DAY_SECONDS;
+/** A pending onboarding outlives its link by this much, so late callbacks still find it. */
+export const PENDING_GRACE_SECONDS = DAY_SECONDS;
+const IDEMPOTENCY_TTL_SECONDS = DAY_SECONDS;
+
+export interface OnboardingServiceDeps {
+  store: Store;
+  client: SupermetricsClient;
+  clock: Clock;
+  random: RandomSource;
+  logger: Logger;
+  publicUrl: string;
+  returnUrlOrigins: readonly string[];
+}
+
+export interface CreateContext {
+  apiKeyId: string;
+  idempotencyKey?: string;
+  requestId?: string;
+}
+
+export interface CreateResult {
+  record: OnboardingRecord;
+  replayed: boolean;
+}
+
+export function createOnboardingService(deps: OnboardingServiceDeps) {
+  const { store, client, clock } = deps;
+
+  async function getOnboarding(onboardingId: string): Promise<OnboardingRecord> {
+    const record = await store.getOnboarding(onboardingId).catch(storeUnavailable);
+    if (!record) throw new AppError('NOT_FOUND', 404, 'No such onboarding.');
+    return record;
+  }
+
+  async function replayIdempotent(
+    key: string,
+    fingerprint: string,
+    onboardingId: string,
+  ): Promise<CreateResult | null> {
+    const claim = await store
+      .claimIdempotencyKey({ key, fingerprint, onboardingId, ttlSeconds: IDEMPOTENCY_TTL_SECONDS })
+      .catch(storeUnavailable);
+    if (claim.outcome === 'claimed') return null;
+    if (claim.fingerprint !== fingerprint)
+      throw new AppError(
+        'UNPROCESSABLE_ENTITY',
+        422,
+        'This Idempotency-Key was used with a different request body.',
+        {
+          details: { field: 'Idempotency-Key' },
+        },
+      );
+    const record = await store.getOnboarding(claim.onboardingId).catch(storeUnavailable);
+    if (!record)
+      throw new AppError(
+        'CONFLICT',
+        409,
+        'A request with this Idempotency-Key is still in progress; retry shortly.',
+        {
+          retryAfter: 1,
+        },
+      );
+    return { record, replayed: true };
+  }
+
+  async function createOnboarding(
+    body: CreateOnboardingBody,
+    context: CreateContext,
+  ): Promise<CreateResult> {
+    const returnUrl =
+      body.return_url === undefined ? null : checkReturnUrl(body.return_url, deps.returnUrlOrigins);
+    const { state, stateHash, onboardingId } = newState(deps.random);
+    const idempotencyKey = context.idempotencyKey
+      ? sha256Hex(`${context.apiKeyId}:${context.idempotencyKey}`)
+      : null;
+    if (idempotencyKey) {
+      const replay = await replayIdempotent(
+        idempotencyKey,
+        sha256Hex(JSON.stringify(body)),
+        onboardingId,
+      );
+      if (replay) return replay;
+    }
+    const release = () =>
+      idempotencyKey
+        ? store.releaseIdempotencyKey(idempotencyKey, onboardingId).catch(() => {})
+        : undefined;
+
+    let link;
+    try {
+      ({ data: link } = await client.createLink(
+        {
+          ds_id: body.ds_id,
+          expiry_time: body.expiry_time,
+          description: body.description,
+          ...(body.require_username === undefined
+            ? {}
+            : { require_username: body.require_username }),
+          redirect_url: `${deps.publicUrl}/callback?state=${state}`,
+        },
+        { requestId: context.requestId },
+      ));
+    } catch (err) {
+      await release();
+      throw upstreamToAppError(err);
+    }
+
+    const record: OnboardingRecord = {
+      onboarding_id: onboardingId,
+      status: 'pending',
+      ds_id: link.ds_id,
+      ds_name: link.ds_name,
+      link_id: link.link_id,
+      login_url: link.login_url,
+      description: link.description,
+      require_username: body.require_username ?? null,
+      return_url: returnUrl,
+      metadata: body.metadata ?? null,
+      created_time: new Date(clock.now()).toISOString(),
+      expiry_time: new Date(link.expiry_time).toISOString(),
+      completed_time: null,
+      completed_via: null,
+      login_id: null,
+      login_username: null,
+      login_time: null,
+      user_id: null,
+      last_error: null,
+      state_hash: stateHash,
+    };
+    const secondsToExpiry = Math.ceil((Date.parse(record.expiry_time) - clock.now()) / 1000);
+    try {
+      await store.createOnboarding(record, Math.max(secondsToExpiry, 0) + PENDING_GRACE_SECONDS);
+    } catch (err) {
+      // The link exists upstream but we could not remember it: close it so it does not hold a slot.
+      deps.logger.error(
+        { err, link_id: link.link_id },
+        'store failed after link creation; closing the link',
+      );
+      await client.closeLink(link.link_id, { requestId: context.requestId }).catch(() => {});
+      await release();
+      storeUnavailable(err);
+    }
+    return { record, replayed: false };
+  }
+
+  async function listOnboardings(query: ListOnboardingsQuery): Promise<ListPage> {
+    return store.listOnboardings(query).catch((err: unknown) => {
+      if (err instanceof Error && err.name === 'InvalidCursorError')
+        throw new AppError(
+          'UNPROCESSABLE_ENTITY',
+          422,
+          'Invalid field "cursor": not a cursor from a previous page.',
+          {
+            details: { field: 'cursor' },
+          },
+        );
+      return storeUnavailable(err);
+    });
+  }
+
+  async function cancelOnboarding(
+    onboardingId: string,
+    requestId?: string,
+  ): Promise<OnboardingRecord> {
+    const result = await store
+      .cancelOnboarding(onboardingId, new Date(clock.now()).toISOString(), RETENTION_SECONDS)
+      .catch(storeUnavailable);
+    if (result.outcome === 'not_found') throw new AppError('NOT_FOUND', 404, 'No such onboarding.');
+    if (result.outcome === 'not_pending') {
+      if (result.record.status === 'cancelled') return result.record;
+      throw new AppError(
+        'CONFLICT',
+        409,
+        `The onboarding is ${result.record.status} and cannot be cancelled.`,
+      );
+    }
+    // Closing upstream frees the link's slot; a failure here leaves the link to expire upstream.
+    await client.closeLink(result.record.link_id, { requestId }).catch((err: unknown) => {
+      deps.logger.warn(
+        { err, onboarding_id: onboardingId, link_id: result.record.link_id },
+        'closing a cancelled link failed',
+      );
+    });
+    return result.record;
+  }
+
+  return { createOnboarding, getOnboarding, listOnboardings, cancelOnboarding };
+}
+
+export type OnboardingService = ReturnType<typeof createOnboardingService>;

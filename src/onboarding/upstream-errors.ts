@@ -1,0 +1,33 @@
+// How upstream failures of the integrator API's calls reach the integrator (interface.md "Integrator API").
+import { AppError } from '../errors';
+import { SupermetricsError } from '../supermetrics/errors';
+
+export function upstreamToAppError(err: unknown): AppError {
+  if (!(err instanceof SupermetricsError))
+    return new AppError('INTERNAL_SERVER_ERROR', 500, 'Internal server error.', { cause: err });
+  if (err.code === 'LINK_LIMIT_EXCEEDED')
+    return new AppError(
+      'LINK_LIMIT_EXCEEDED',
+      403,
+      'The Supermetrics team has reached its limit of open login links.',
+      {
+        description: err.message,
+        cause: err,
+      },
+    );
+  // The upstream refused our input (an expiry_time it cannot read, say): the integrator can fix it.
+  if (err.kind === 'api' && (err.status === 422 || err.status === 400))
+    return new AppError(
+      'UNPROCESSABLE_ENTITY',
+      422,
+      `The upstream refused the request: ${err.message}`,
+      {
+        description: err.description,
+        cause: err,
+      },
+    );
+  return new AppError('UPSTREAM_ERROR', 502, 'The Supermetrics API failed to answer as expected.', {
+    description: `${err.code}${err.status ? ` (HTTP ${err.status})` : ''}${err.requestId ? `, upstream request_id ${err.requestId}` : ''}`,
+    cause: err,
+  });
+}

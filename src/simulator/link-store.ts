@@ -1,0 +1,188 @@
+// The simulator's in-memory login links and the upstream's status rules: expiry, 90-day removal.
+import { isoSeconds, type Clock } from '../lib/clock';
+import { randomToken, type RandomSource } from '../lib/ids';
+import type { LoginLink, LoginLinkSummary } from '../supermetrics/types';
+import { dataSourceName } from './data-sources';
+
+const REMOVAL_AGE_MS = 90 * 24 * 60 * 60 * 1000;
+const USER_ID = 'usr_1';
+const USER_EMAIL = 'info@supermetrics.com';
+
+export interface NewLink {
+  dsId: string;
+  expiryMs: number;
+  description: string;
+  requireUsername: string;
+  redirectUrl: string;
+  /** Base of login_url, no trailing slash. */
+  publicUrl: string;
+}
+
+interface StoredLink {
+  /** status_code here is what was set (OPEN, CLOSED, or forced); expiry is applied on read. */
+  link: LoginLink;
+  createdMs: number;
+  expiryMs: number;
+  loginToken: string;
+  /** API GETs left that still show the login fields as null (simulated upstream lag). */
+  hiddenLoginReads: number;
+}
+
+export class LinkStore {
+  private readonly links = new Map<string, StoredLink>();
+  private readonly linkIdsByToken = new Map<string, string>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly random: RandomSource,
+  ) {}
+
+  create(input: NewLink): LoginLink {
+    const now = this.clock.now();
+    const linkId = `dsll_${randomToken(18, this.random)}`;
+    const loginToken = randomToken(24, this.random);
+    const link: LoginLink = {
+      link_id: linkId,
+      status_code: 'OPEN',
+      description: input.description,
+      ds_id: input.dsId,
+      ds_name: dataSourceName(input.dsId),
+      require_username: input.requireUsername,
+      redirect_url: input.redirectUrl,
+      redirect_verifier: randomToken(32, this.random),
+      user_id: USER_ID,
+      user_email: USER_EMAIL,
+      login_url: `${input.publicUrl}/datasource/login/${loginToken}`,
+      created_time: isoSeconds(now),
+      expiry_time: isoSeconds(input.expiryMs),
+      login_id: null,
+      login_time: null,
+      login_username: null,
+    };
+    this.links.set(linkId, {
+      link,
+      createdMs: now,
+      expiryMs: input.expiryMs,
+      loginToken,
+      hiddenLoginReads: 0,
+    });
+    this.linkIdsByToken.set(loginToken, linkId);
+    return this.view(this.links.get(linkId)!);
+  }
+
+  countOpen(): number {
+    return this.liveLinks().filter((stored) => this.statusOf(stored) === 'OPEN').length;
+  }
+
+  /** The list endpoint's entries, oldest first: no redirect or login fields (seed 002). */
+  list(): LoginLinkSummary[] {
+    return this.liveLinks().map((stored) => toSummary(this.view(stored)));
+  }
+
+  /** The link as GET returns it; an API GET (consume = true) uses up one lagged read. */
+  get(linkId: string, consume = false): LoginLink | null {
+    const stored = this.live(linkId);
+    if (!stored) return null;
+    const link = this.view(stored);
+    if (consume && stored.hiddenLoginReads > 0) stored.hiddenLoginReads -= 1;
+    return link;
+  }
+
+  linkIdForLoginToken(token: string): string | null {
+    const linkId = this.linkIdsByToken.get(token);
+    return linkId !== undefined && this.live(linkId) ? linkId : null;
+  }
+
+  updateDescription(linkId: string, description: string): LoginLink | null {
+    const stored = this.live(linkId);
+    if (!stored) return null;
+    stored.link.description = description;
+    return this.view(stored);
+  }
+
+  /** Closing a link that is already CLOSED or EXPIRED leaves it as it is (our reading of seed 002). */
+  close(linkId: string): LoginLink | null {
+    const stored = this.live(linkId);
+    if (!stored) return null;
+    if (this.statusOf(stored) === 'OPEN') stored.link.status_code = 'CLOSED';
+    return this.view(stored);
+  }
+
+  /** Records a successful authentication; the caller has checked the link is OPEN. */
+  markAuthenticated(linkId: string, username: string, hiddenLoginReads: number): LoginLink {
+    const stored = this.live(linkId);
+    if (!stored) throw new Error(`Unknown login link ${linkId}`);
+    Object.assign(stored.link, {
+      status_code: 'CLOSED',
+      login_id: `dsl_${randomToken(12, this.random)}`,
+      login_username: username,
+      login_time: isoSeconds(this.clock.now()),
+    });
+    stored.hiddenLoginReads = Math.max(0, Math.floor(hiddenLoginReads));
+    return this.view(stored);
+  }
+
+  /** Test hook: overwrites stored fields; created_time and expiry_time also move the rules' clocks. */
+  patch(linkId: string, patch: Partial<LoginLink>): void {
+    const stored = this.links.get(linkId);
+    if (!stored) throw new Error(`Unknown login link ${linkId}`);
+    if (patch.link_id !== undefined && patch.link_id !== linkId)
+      throw new Error('setLink cannot change link_id');
+    Object.assign(stored.link, patch);
+    if (patch.created_time !== undefined) stored.createdMs = parseTime(patch.created_time);
+    if (patch.expiry_time !== undefined) stored.expiryMs = parseTime(patch.expiry_time);
+  }
+
+  private liveLinks(): StoredLink[] {
+    return [...this.links.keys()]
+      .map((linkId) => this.live(linkId))
+      .filter((stored): stored is StoredLink => stored !== null);
+  }
+
+  /** The stored link, unless it is older than 90 days: then it is removed (seed 002). */
+  private live(linkId: string): StoredLink | null {
+    const stored = this.links.get(linkId);
+    if (!stored) return null;
+    if (this.clock.now() - stored.createdMs > REMOVAL_AGE_MS) {
+      this.links.delete(linkId);
+      this.linkIdsByToken.delete(stored.loginToken);
+      return null;
+    }
+    return stored;
+  }
+
+  private statusOf(stored: StoredLink): LoginLink['status_code'] {
+    const status = stored.link.status_code;
+    return status === 'OPEN' && this.clock.now() >= stored.expiryMs ? 'EXPIRED' : status;
+  }
+
+  private view(stored: StoredLink): LoginLink {
+    const link = { ...stored.link, status_code: this.statusOf(stored) };
+    if (stored.hiddenLoginReads > 0) {
+      link.login_id = null;
+      link.login_time = null;
+      link.login_username = null;
+    }
+    return link;
+  }
+}
+
+const FIELDS_NOT_LISTED = [
+  'redirect_url',
+  'redirect_verifier',
+  'login_id',
+  'login_time',
+  'login_username',
+] as const;
+
+function toSummary(link: LoginLink): LoginLinkSummary {
+  const summary: Partial<LoginLink> = { ...link };
+  for (const field of FIELDS_NOT_LISTED) delete summary[field];
+  return summary as LoginLinkSummary;
+}
+
+function parseTime(text: string): number {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new Error(`Not an ISO 8601 time: ${text}`);
+  return ms;
+}

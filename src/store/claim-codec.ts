@@ -1,0 +1,36 @@
+// Idempotency claims and outbox events as stored strings, and TTL checks shared by both stores.
+import type { OutboxEvent } from './store';
+
+/** The claim value, written with a fixed key order so a script can match its prefix without cjson. */
+export function encodeClaim(onboardingId: string, fingerprint: string): string {
+  return `${claimPrefix(onboardingId)}"fingerprint":${JSON.stringify(fingerprint)}}`;
+}
+
+/** The start of every claim value naming `onboardingId`: what compare-and-delete compares. */
+export function claimPrefix(onboardingId: string): string {
+  return `{"onboarding_id":${JSON.stringify(onboardingId)},`;
+}
+
+export function decodeClaim(value: string): { onboardingId: string; fingerprint: string } {
+  const parsed = JSON.parse(value) as { onboarding_id: string; fingerprint: string };
+  return { onboardingId: parsed.onboarding_id, fingerprint: parsed.fingerprint };
+}
+
+export function encodeOutboxEvent(event: OutboxEvent): string {
+  return JSON.stringify({ webhook_id: event.webhook_id, body: event.body });
+}
+
+export function decodeOutboxEvent(value: string): OutboxEvent {
+  const parsed = JSON.parse(value) as OutboxEvent;
+  return { webhook_id: parsed.webhook_id, body: parsed.body };
+}
+
+export function checkTtlSeconds(name: string, seconds: number): number {
+  if (!Number.isSafeInteger(seconds) || seconds < 1) {
+    throw new RangeError(`${name} must be a positive whole number of seconds.`);
+  }
+  return seconds;
+}
+
+/** Index entries older than this are trimmed: nothing is kept longer (completed records live 90 days). */
+export const INDEX_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;

@@ -1,0 +1,41 @@
+// The store's own errors: a bad cursor (the API answers 422), an unsafe key part, a duplicate id, a corrupt record.
+
+/** A `cursor` that this store did not issue or that is malformed. */
+export class InvalidCursorError extends Error {
+  readonly code = 'INVALID_CURSOR';
+
+  constructor(message = 'The cursor is not valid.') {
+    super(message);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** An onboarding id, idempotency key or prefix that would not make a safe Redis key. */
+export class InvalidKeyError extends Error {
+  readonly code = 'INVALID_KEY';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidKeyError';
+  }
+}
+
+/** createOnboarding was given an id that is already stored: ids are random, so this is a bug. */
+export class DuplicateOnboardingError extends Error {
+  readonly code = 'DUPLICATE_ONBOARDING';
+
+  constructor(onboardingId: string) {
+    super(`Onboarding ${onboardingId} already exists.`);
+    this.name = 'DuplicateOnboardingError';
+  }
+}
+
+/** A stored record that cannot be decoded (a required field is missing or a JSON field is broken). */
+export class CorruptRecordError extends Error {
+  readonly code = 'CORRUPT_RECORD';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorruptRecordError';
+  }
+}

@@ -1,0 +1,231 @@
+// The Redis store: records as hashes with a TTL, a created-time index, and every change one Lua script.
+import { systemClock, type Clock } from '../lib/clock';
+import {
+  INDEX_RETENTION_MS,
+  checkTtlSeconds,
+  claimPrefix,
+  decodeClaim,
+  decodeOutboxEvent,
+  encodeClaim,
+  encodeOutboxEvent,
+} from './claim-codec';
+import { DuplicateOnboardingError } from './errors';
+import { storeKeys, type StoreKeys } from './keys';
+import {
+  checkListLimit,
+  comesAfter,
+  createdScore,
+  decodeCursor,
+  encodeCursor,
+  type IndexPosition,
+} from './list-cursor';
+import {
+  completionChanges,
+  decodeRecord,
+  encodeLastError,
+  encodeRecord,
+  fieldsToPairs,
+  pairsToFields,
+} from './record-codec';
+import {
+  defineStoreScripts,
+  type OutcomeReply,
+  type RedisClient,
+  type StoreScripts,
+} from './scripts';
+import type {
+  CancelResult,
+  CompleteResult,
+  Completion,
+  IdempotencyClaim,
+  IdempotencyResult,
+  LastError,
+  ListPage,
+  ListQuery,
+  OnboardingRecord,
+  OutboxEvent,
+  Store,
+} from './store';
+
+export interface RedisStoreOptions {
+  /** Key prefix; default 'llr'. Tests use a unique one. */
+  prefix?: string;
+  clock?: Clock;
+  /** close() quits the connection only when the store owns it. Default false. */
+  ownsConnection?: boolean;
+}
+
+/** A filtered list reads at most this many index batches per call, then hands back a cursor. */
+const MAX_BATCHES_PER_LIST = 20;
+/**
+ * createOnboarding adds the index entry before the record, so a fresh entry without a record may be a
+ * creation in flight: only entries older than this are dropped from the index when their record is gone.
+ */
+const ORPHAN_GRACE_MS = 10 * 60 * 1000;
+
+export class RedisStore implements Store {
+  private readonly keys: StoreKeys;
+  private readonly clock: Clock;
+  private readonly ownsConnection: boolean;
+  private readonly scripts: StoreScripts;
+
+  constructor(
+    private readonly redis: RedisClient,
+    options: RedisStoreOptions = {},
+  ) {
+    this.keys = storeKeys(options.prefix);
+    this.clock = options.clock ?? systemClock;
+    this.ownsConnection = options.ownsConnection ?? false;
+    this.scripts = defineStoreScripts(redis);
+  }
+
+  async createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void> {
+    const recordKey = this.keys.record(record.onboarding_id);
+    checkTtlSeconds('pendingTtlSeconds', pendingTtlSeconds);
+    const score = createdScore(record.created_time);
+    // The index lives in another slot, so it is a separate step, and it goes first: a record is then
+    // never unlisted, and an entry whose record never came is skipped by readers.
+    const indexKey = this.keys.index();
+    const indexed = await this.redis
+      .multi()
+      .zadd(indexKey, score, record.onboarding_id)
+      .zremrangebyscore(indexKey, '-inf', `(${this.clock.now() - INDEX_RETENTION_MS}`)
+      .exec();
+    const failed = indexed?.find(([err]) => err !== null);
+    if (failed) throw failed[0];
+    const pairs = fieldsToPairs(encodeRecord(record));
+    const created = await this.scripts.createOnboarding(recordKey, pendingTtlSeconds, pairs);
+    if (created !== 1) throw new DuplicateOnboardingError(record.onboarding_id);
+  }
+
+  async getOnboarding(onboardingId: string): Promise<OnboardingRecord | null> {
+    return decodeRecord(await this.redis.hgetall(this.keys.record(onboardingId)));
+  }
+
+  async listOnboardings(query: ListQuery): Promise<ListPage> {
+    const limit = checkListLimit(query.limit);
+    let position = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    // Unfiltered, one entry of lookahead tells whether there is a next page; filtered, read wider.
+    const batchSize = query.status === undefined ? limit + 1 : Math.min(limit * 5, 500);
+    const items: OnboardingRecord[] = [];
+    const orphans: string[] = [];
+    let exhausted = false;
+    for (let batch = 0; batch < MAX_BATCHES_PER_LIST && items.length < limit; batch++) {
+      const entries = await this.readIndexAfter(position, batchSize);
+      exhausted = entries.length < batchSize;
+      const records = await this.readRecords(entries.map((e) => e.onboardingId));
+      let consumed = 0;
+      for (const [i, entry] of entries.entries()) {
+        if (items.length === limit) break;
+        consumed++;
+        position = entry;
+        const record = records[i];
+        if (!record) {
+          if (entry.score < this.clock.now() - ORPHAN_GRACE_MS) orphans.push(entry.onboardingId);
+        } else if (query.status === undefined || record.status === query.status) {
+          items.push(record);
+        }
+      }
+      if (consumed < entries.length) exhausted = false;
+      if (exhausted) break;
+    }
+    if (orphans.length > 0) await this.redis.zrem(this.keys.index(), ...orphans);
+    return { items, nextCursor: exhausted || position === null ? null : encodeCursor(position) };
+  }
+
+  /** Up to `count` index entries strictly after `position`, newest first. */
+  private async readIndexAfter(
+    position: IndexPosition | null,
+    count: number,
+  ): Promise<IndexPosition[]> {
+    const maxScore = position === null ? '+inf' : String(position.score);
+    const [, flat] = await this.scripts.indexPage(this.keys.index(), maxScore, count);
+    const entries: IndexPosition[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const entry = { onboardingId: flat[i] as string, score: Number(flat[i + 1]) };
+      if (position === null || comesAfter(entry, position)) entries.push(entry);
+    }
+    return entries.slice(0, count);
+  }
+
+  /**
+   * One HGETALL per id, all sent before any answer arrives (pipelined on the socket). Not a
+   * `pipeline()`: on Cluster that requires one slot, and these records live on many.
+   */
+  private async readRecords(ids: string[]): Promise<(OnboardingRecord | null)[]> {
+    return Promise.all(ids.map((id) => this.getOnboarding(id)));
+  }
+
+  async completeOnboarding(
+    onboardingId: string,
+    completion: Completion,
+    event: OutboxEvent | null,
+    completedTtlSeconds: number,
+  ): Promise<CompleteResult> {
+    const recordKey = this.keys.record(onboardingId);
+    checkTtlSeconds('completedTtlSeconds', completedTtlSeconds);
+    const changes = completionChanges(completion);
+    const reply = await this.scripts.completeOnboarding(recordKey, this.keys.outbox(onboardingId), {
+      linkId: completion.link_id,
+      ttl: completedTtlSeconds,
+      event: event === null ? '' : encodeOutboxEvent(event),
+      set: fieldsToPairs(changes.set),
+      remove: changes.remove,
+    });
+    return outcomeWithRecord(reply) as CompleteResult;
+  }
+
+  async recordFailure(onboardingId: string, error: LastError): Promise<void> {
+    await this.scripts.recordFailure(this.keys.record(onboardingId), encodeLastError(error));
+  }
+
+  async cancelOnboarding(
+    onboardingId: string,
+    time: string,
+    ttlSeconds: number,
+  ): Promise<CancelResult> {
+    const recordKey = this.keys.record(onboardingId);
+    checkTtlSeconds('ttlSeconds', ttlSeconds);
+    const reply = await this.scripts.cancelOnboarding(recordKey, time, ttlSeconds);
+    return outcomeWithRecord(reply) as CancelResult;
+  }
+
+  async claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyResult> {
+    const key = this.keys.idempotency(claim.key);
+    checkTtlSeconds('ttlSeconds', claim.ttlSeconds);
+    const value = encodeClaim(claim.onboardingId, claim.fingerprint);
+    // A claim can expire between SET NX and GET; then the next SET NX may win. Two tries suffice.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const set = await this.redis.set(key, value, 'EX', claim.ttlSeconds, 'NX');
+      if (set === 'OK') return { outcome: 'claimed' };
+      const existing = await this.redis.get(key);
+      if (existing !== null) return { outcome: 'exists', ...decodeClaim(existing) };
+    }
+    throw new Error('The idempotency claim kept expiring while being read.');
+  }
+
+  async releaseIdempotencyKey(key: string, onboardingId: string): Promise<void> {
+    await this.scripts.releaseClaim(this.keys.idempotency(key), claimPrefix(onboardingId));
+  }
+
+  async readOutbox(onboardingId: string): Promise<OutboxEvent[]> {
+    const values = await this.redis.lrange(this.keys.outbox(onboardingId), 0, -1);
+    return values.map(decodeOutboxEvent);
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsConnection) await this.redis.quit();
+  }
+}
+
+function outcomeWithRecord(reply: OutcomeReply): CompleteResult | CancelResult {
+  const [outcome, pairs] = reply;
+  if (outcome === 'not_found') return { outcome };
+  const record = decodeRecord(pairsToFields(pairs ?? []));
+  if (record === null) throw new Error(`The store script answered ${outcome} without a record.`);
+  return { outcome, record } as CompleteResult | CancelResult;
+}

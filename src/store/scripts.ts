@@ -1,0 +1,137 @@
+// The Lua scripts: each multi-step change runs as one script on one slot (EVALSHA via defineCommand).
+//
+// Every script's keys share one `{onboarding_id}` hash tag, or it touches a single key, so all of them
+// run unchanged on Redis Cluster. JSON fields are copied as opaque strings, never cjson-decoded.
+import type { Cluster, Redis } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+
+/** KEYS: record. ARGV: ttl, field, value, … → 1 created, 0 already there (nothing written). */
+const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+`;
+
+/**
+ * KEYS: record, outbox. ARGV: link_id, ttl, event ('' for none), n, n field/value pairs, fields to
+ * remove. → {outcome, HGETALL} so the caller gets the resulting record in the same round trip.
+ * A pending record bound to a different link is left alone ('not_pending'): the callback checks the
+ * link before it gets here, so this only guards against a caller's bug.
+ */
+const COMPLETE = `
+local current = redis.call('HMGET', KEYS[1], 'status', 'link_id')
+local status, link = current[1], current[2]
+if not status then return {'not_found'} end
+if status == 'completed' and link == ARGV[1] then
+  return {'already_completed', redis.call('HGETALL', KEYS[1])}
+end
+if status ~= 'pending' or link ~= ARGV[1] then
+  return {'not_pending', redis.call('HGETALL', KEYS[1])}
+end
+local pairs_end = 4 + 2 * tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], unpack(ARGV, 5, pairs_end))
+if #ARGV > pairs_end then redis.call('HDEL', KEYS[1], unpack(ARGV, pairs_end + 1)) end
+if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return {'completed', redis.call('HGETALL', KEYS[1])}
+`;
+
+/** KEYS: record. ARGV: last_error JSON → 1 set, 0 not pending or missing. Keeps the TTL. */
+const RECORD_FAILURE = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
+redis.call('HSET', KEYS[1], 'last_error', ARGV[1])
+return 1
+`;
+
+/** KEYS: record. ARGV: cancel time, ttl → {outcome, HGETALL}. */
+const CANCEL = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'not_found'} end
+if status ~= 'pending' then return {'not_pending', redis.call('HGETALL', KEYS[1])} end
+redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelled_time', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return {'cancelled', redis.call('HGETALL', KEYS[1])}
+`;
+
+/** KEYS: claim. ARGV: the value prefix naming the onboarding → 1 deleted, 0 not ours or gone. */
+const RELEASE_CLAIM = `
+local value = redis.call('GET', KEYS[1])
+if value and string.sub(value, 1, #ARGV[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+`;
+
+/**
+ * KEYS: index. ARGV: max score ('+inf' for the first page), count → {ties, [member, score, …]}.
+ * Reads `count` entries beyond those tied at the max score, so the caller can drop the ties it has
+ * already returned (ordered by id, which Lua cannot compare portably: its `<` follows the locale).
+ */
+const INDEX_PAGE = `
+local ties = 0
+if ARGV[1] ~= '+inf' then ties = redis.call('ZCOUNT', KEYS[1], ARGV[1], ARGV[1]) end
+return {ties, redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'WITHSCORES', 'LIMIT', 0, ties + tonumber(ARGV[2]))}
+`;
+
+const DEFINITIONS = {
+  llrCreateOnboarding: { numberOfKeys: 1, lua: CREATE },
+  llrCompleteOnboarding: { numberOfKeys: 2, lua: COMPLETE },
+  llrRecordFailure: { numberOfKeys: 1, lua: RECORD_FAILURE },
+  llrCancelOnboarding: { numberOfKeys: 1, lua: CANCEL },
+  llrReleaseClaim: { numberOfKeys: 1, lua: RELEASE_CLAIM },
+  llrIndexPage: { numberOfKeys: 1, lua: INDEX_PAGE },
+} as const;
+
+type ScriptName = keyof typeof DEFINITIONS;
+type ScriptArg = string | number;
+type ScriptReply = unknown;
+type ScriptCommands = Record<ScriptName, (...args: ScriptArg[]) => Promise<ScriptReply>>;
+
+/** A script's reply for the record-returning scripts: the outcome and the record as HGETALL pairs. */
+export type OutcomeReply = [string] | [string, string[]];
+
+export interface StoreScripts {
+  createOnboarding(recordKey: string, ttl: number, pairs: string[]): Promise<number>;
+  completeOnboarding(
+    recordKey: string,
+    outboxKey: string,
+    args: { linkId: string; ttl: number; event: string; set: string[]; remove: string[] },
+  ): Promise<OutcomeReply>;
+  recordFailure(recordKey: string, lastError: string): Promise<number>;
+  cancelOnboarding(recordKey: string, time: string, ttl: number): Promise<OutcomeReply>;
+  releaseClaim(claimKey: string, valuePrefix: string): Promise<number>;
+  indexPage(indexKey: string, maxScore: string, count: number): Promise<[number, string[]]>;
+}
+
+/** Defines the scripts on the client (idempotent; ioredis sends EVALSHA, falling back to EVAL once). */
+export function defineStoreScripts(client: RedisClient): StoreScripts {
+  for (const [name, definition] of Object.entries(DEFINITIONS)) {
+    client.defineCommand(name, definition);
+  }
+  const run = client as unknown as ScriptCommands;
+  return {
+    createOnboarding: async (key, ttl, pairs) =>
+      (await run.llrCreateOnboarding(key, ttl, ...pairs)) as number,
+    completeOnboarding: async (recordKey, outboxKey, a) =>
+      (await run.llrCompleteOnboarding(
+        recordKey,
+        outboxKey,
+        a.linkId,
+        a.ttl,
+        a.event,
+        a.set.length / 2,
+        ...a.set,
+        ...a.remove,
+      )) as OutcomeReply,
+    recordFailure: async (key, lastError) => (await run.llrRecordFailure(key, lastError)) as number,
+    cancelOnboarding: async (key, time, ttl) =>
+      (await run.llrCancelOnboarding(key, time, ttl)) as OutcomeReply,
+    releaseClaim: async (key, prefix) => (await run.llrReleaseClaim(key, prefix)) as number,
+    indexPage: async (key, maxScore, count) =>
+      (await run.llrIndexPage(key, maxScore, count)) as [number, string[]],
+  };
+}

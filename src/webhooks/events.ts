@@ -1,0 +1,33 @@
+// Webhook event bodies (interface.md "Webhook"), built when the onboarding changes so the outbox holds them.
+import type { Clock } from '../lib/clock';
+import { cryptoRandom, randomToken, type RandomSource } from '../lib/ids';
+import type { Completion, OnboardingRecord, OutboxEvent } from '../store/store';
+
+export function newWebhookId(random: RandomSource = cryptoRandom): string {
+  return `msg_${randomToken(18, random)}`;
+}
+
+export function loginCompletedEvent(
+  record: OnboardingRecord,
+  completion: Completion,
+  clock: Clock,
+  random: RandomSource = cryptoRandom,
+): OutboxEvent {
+  const body = {
+    type: 'login.completed',
+    timestamp: new Date(clock.now()).toISOString(),
+    data: {
+      onboarding_id: record.onboarding_id,
+      link_id: completion.link_id,
+      ds_id: record.ds_id,
+      ds_name: record.ds_name,
+      login_id: completion.login_id,
+      login_username: completion.login_username,
+      login_time: completion.login_time,
+      user_id: completion.user_id,
+      metadata: record.metadata,
+      completed_via: completion.completed_via,
+    },
+  };
+  return { webhook_id: newWebhookId(random), body: JSON.stringify(body) };
+}

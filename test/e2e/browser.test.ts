@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { Agent, request } from 'undici';
+import { startSandboxService, type SandboxService } from '../../src/sandbox/sandbox-service';
+import { captureLog } from '../helpers/log-capture';
+import { createTestRedisStore, type TestRedisStore } from '../helpers/redis-store';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const describeWithBrowser = haveChromium ? describe : describe.skip;
+const title = haveChromium
+  ? 'end to end in headless Chromium'
+  : `end to end in headless Chromium (SKIPPED: no Chromium at ${CHROMIUM}; apt-get install chromium, or set CHROMIUM_PATH)`;
+
+describeWithBrowser(title, () => {
+  let browser: Browser;
+  let service: SandboxService;
+  let redis: TestRedisStore;
+  let dispatcher: Agent;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 60000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    redis = createTestRedisStore();
+    service = await startSandboxService({
+      logger: captureLog().logger,
+      store: redis.store,
+      webhooksEnabled: true,
+    });
+    dispatcher = new Agent({ connect: { ca: service.certificate } });
+  });
+  afterEach(async () => {
+    await dispatcher.close();
+    await service.close();
+    await redis.cleanup();
+  });
+
+  it('goes from login_url through the simulator page to the result page, completing the onboarding', async () => {
+    const auth = { authorization: `Bearer ${service.apiKey}`, 'content-type': 'application/json' };
+    const created = await request(`${service.url}/v1/onboardings`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ ds_id: 'AW' }),
+      dispatcher,
+    });
+    expect(created.statusCode).toBe(201);
+    const onboarding = (
+      (await created.body.json()) as { data: { onboarding_id: string; login_url: string } }
+    ).data;
+
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    await page.goto(onboarding.login_url);
+    await page.getByLabel('Username').fill('browser@example.com');
+    await Promise.all([
+      page.waitForURL(`${service.url}/callback?**`),
+      page.getByRole('button', { name: 'Authenticate' }).click(),
+    ]);
+
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Your Google Ads account is connected',
+    );
+    expect(await page.locator('script').count()).toBe(0);
+    await context.close();
+
+    const read = await request(`${service.url}/v1/onboardings/${onboarding.onboarding_id}`, {
+      headers: auth,
+      dispatcher,
+    });
+    const final = ((await read.body.json()) as { data: Record<string, unknown> }).data;
+    expect(final).toMatchObject({
+      status: 'completed',
+      login_username: 'browser@example.com',
+      completed_via: 'callback',
+    });
+    expect(await service.store.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+  }, 60000);
+});

@@ -1,0 +1,114 @@
+// A whole receiver for tests: the simulator over real HTTP, the real client, a real Redis store, captured logs.
+import supertest from 'supertest';
+import { createApp, type AppDeps } from '../../src/app';
+import { systemClock, type Clock } from '../../src/lib/clock';
+import { cryptoRandom } from '../../src/lib/ids';
+import { MemoryStore } from '../../src/store/memory-store';
+import type { Store } from '../../src/store/store';
+import {
+  createSimulator,
+  type RunningSimulator,
+  type Simulator,
+  type SimulatorOptions,
+} from '../../src/simulator';
+import { createSupermetricsClient } from '../../src/supermetrics/client';
+import type { SupermetricsClient } from '../../src/supermetrics/types';
+import { captureLog, type CapturedLog } from './log-capture';
+import { createTestRedisStore, type TestRedisStore } from './redis-store';
+
+export const API_KEY = 'test-api-key-0123456789';
+export const SIM_KEY = 'test-simulator-key';
+export const PUBLIC_URL = 'https://receiver.test';
+
+export interface HarnessOptions {
+  store?: 'redis' | 'memory';
+  simulator?: SimulatorOptions;
+  app?: Partial<AppDeps>;
+  clock?: Clock;
+}
+
+export interface Harness {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  sim: Simulator;
+  upstream: RunningSimulator;
+  client: SupermetricsClient;
+  store: Store;
+  redis: TestRedisStore | null;
+  log: CapturedLog;
+  /** supertest with the API key set. */
+  api(method: 'get' | 'post', path: string): supertest.Test;
+  createOnboarding(
+    body?: Record<string, unknown>,
+  ): Promise<Record<string, unknown> & { onboarding_id: string; link_id: string }>;
+  /** Authenticates the onboarding's link on the simulator; returns the callback path + query the browser would follow. */
+  authenticate(linkId: string, username?: string): string;
+  /** Builds another app instance on the same store/upstream (a second "instance"). */
+  anotherApp(store?: Store): ReturnType<typeof createApp>;
+  close(): Promise<void>;
+}
+
+export function callbackPathOf(redirectUrl: string): string {
+  const url = new URL(redirectUrl);
+  if (url.origin !== PUBLIC_URL) throw new Error(`redirect to unexpected origin ${url.origin}`);
+  return `${url.pathname}${url.search}`;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const clock = options.clock ?? systemClock;
+  const sim = createSimulator({ apiKey: SIM_KEY, ...options.simulator });
+  const upstream = await sim.listen(0);
+  const client = createSupermetricsClient({
+    baseUrl: upstream.apiUrl,
+    apiKey: SIM_KEY,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  });
+  const redis = options.store === 'memory' ? null : createTestRedisStore(clock);
+  const store: Store = redis ? redis.store : new MemoryStore({ clock });
+  const log = captureLog();
+  const deps: AppDeps = {
+    store,
+    client,
+    clock,
+    random: cryptoRandom,
+    logger: log.logger,
+    apiKeys: [API_KEY],
+    publicUrl: PUBLIC_URL,
+    returnUrlOrigins: ['https://app.example.com'],
+    webhooksEnabled: true,
+    loginRetryDelaysMs: [5, 5, 5],
+    ...options.app,
+  };
+  const app = createApp(deps);
+  const harness: Harness = {
+    app,
+    deps,
+    sim,
+    upstream,
+    client,
+    store,
+    redis,
+    log,
+    api: (method, path) => supertest(app)[method](path).set('Authorization', `Bearer ${API_KEY}`),
+    async createOnboarding(body = { ds_id: 'GA' }) {
+      const res = await harness.api('post', '/v1/onboardings').send(body);
+      if (res.status !== 201)
+        throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.data;
+    },
+    authenticate(linkId, username) {
+      const { redirectUrl } = sim.authenticate(linkId, username === undefined ? {} : { username });
+      if (!redirectUrl) throw new Error('the link has no redirect_url');
+      return callbackPathOf(redirectUrl);
+    },
+    anotherApp(otherStore) {
+      return createApp({ ...deps, store: otherStore ?? deps.store });
+    },
+    async close() {
+      await client.close();
+      await upstream.close();
+      if (redis) await redis.cleanup();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,236 @@
+// The Redis store against the private test Redis: the Store contract, plus what only Redis can show.
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { ManualClock, isoSeconds } from '../../src/lib/clock';
+import { RedisStore } from '../../src/store/redis-store';
+import type { CompleteResult } from '../../src/store/store';
+import {
+  completionFor,
+  eventFor,
+  hashState,
+  newState,
+  pendingRecord,
+} from '../contract/onboarding-fixtures';
+import { describeStoreContract } from '../contract/store.contract';
+
+const COMPLETED_TTL = 90 * 24 * 3600;
+
+function redisUrl(): string {
+  const url = process.env.REDIS_URL;
+  if (!url) throw new Error('REDIS_URL is not set: the jest global setup should have set it.');
+  return url;
+}
+
+function uniquePrefix(): string {
+  return `llrtest:${randomBytes(6).toString('hex')}`;
+}
+
+async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys;
+}
+
+async function deleteKeysUnder(redis: Redis, prefix: string): Promise<void> {
+  const keys = await keysUnder(redis, prefix);
+  if (keys.length > 0) await redis.del(...keys);
+}
+
+describeStoreContract('RedisStore', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniquePrefix();
+  const clock = new ManualClock();
+  const store = new RedisStore(redis, { prefix, clock });
+  return {
+    store,
+    clock,
+    cleanup: async () => {
+      await deleteKeysUnder(redis, prefix);
+      await redis.quit();
+    },
+    ttlSecondsOf: async (id) => {
+      const ms = await redis.pttl(`${prefix}:{${id}}:onb`);
+      return ms < 0 ? null : Math.ceil(ms / 1000);
+    },
+  };
+});
+
+describe('RedisStore on a real Redis', () => {
+  let redis: Redis;
+  let prefix: string;
+  let clock: ManualClock;
+  let store: RedisStore;
+
+  beforeEach(() => {
+    redis = new Redis(redisUrl());
+    prefix = uniquePrefix();
+    clock = new ManualClock();
+    store = new RedisStore(redis, { prefix, clock });
+  });
+
+  afterEach(async () => {
+    await deleteKeysUnder(redis, prefix);
+    await redis.quit();
+  });
+
+  it('completes once in total when two instances race 50 completions each', async () => {
+    const other = new Redis(redisUrl());
+    const otherStore = new RedisStore(other, { prefix, clock, ownsConnection: true });
+    try {
+      const record = pendingRecord(clock);
+      await store.createOnboarding(record, 3600);
+      const attempts: Promise<CompleteResult>[] = [];
+      for (let i = 0; i < 50; i++) {
+        for (const [n, instance] of [store, otherStore].entries()) {
+          attempts.push(
+            instance.completeOnboarding(
+              record.onboarding_id,
+              completionFor(record, clock, { login_id: `login_${n}_${i}` }),
+              eventFor(record, `msg_${n}_${i}`),
+              COMPLETED_TTL,
+            ),
+          );
+        }
+      }
+      const outcomes = (await Promise.all(attempts)).map((r) => r.outcome);
+      expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'already_completed')).toHaveLength(99);
+      await expect(store.readOutbox(record.onboarding_id)).resolves.toHaveLength(1);
+    } finally {
+      await otherStore.close();
+    }
+    await expect(other.ping()).rejects.toThrow();
+  });
+
+  it('keeps records under the prefix with one hash tag per onboarding, and sets the outbox TTL', async () => {
+    const record = pendingRecord(clock);
+    await store.createOnboarding(record, 3600);
+    await store.completeOnboarding(
+      record.onboarding_id,
+      completionFor(record, clock),
+      eventFor(record),
+      COMPLETED_TTL,
+    );
+    const id = record.onboarding_id;
+    expect((await keysUnder(redis, prefix)).sort()).toEqual(
+      [`${prefix}:onboardings`, `${prefix}:{${id}}:onb`, `${prefix}:{${id}}:outbox`].sort(),
+    );
+    expect(await redis.type(`${prefix}:{${id}}:onb`)).toBe('hash');
+    for (const key of [`${prefix}:{${id}}:onb`, `${prefix}:{${id}}:outbox`]) {
+      const pttl = await redis.pttl(key);
+      expect(pttl).toBeGreaterThan((COMPLETED_TTL - 10) * 1000);
+      expect(pttl).toBeLessThanOrEqual(COMPLETED_TTL * 1000);
+    }
+    expect(await redis.zscore(`${prefix}:onboardings`, id)).toBe(
+      String(Date.parse(record.created_time)),
+    );
+  });
+
+  it('stores JSON fields as opaque JSON text and null fields as absent fields', async () => {
+    const record = pendingRecord(clock, { metadata: { list: [], n: 2 ** 60 } });
+    await store.createOnboarding(record, 3600);
+    const hash = await redis.hgetall(`${prefix}:{${record.onboarding_id}}:onb`);
+    expect(hash.metadata).toBe(JSON.stringify(record.metadata));
+    expect(hash).not.toHaveProperty('login_id');
+    expect(hash).not.toHaveProperty('last_error');
+  });
+
+  it('reveals no state in a dump of everything it wrote: records hold only state_hash', async () => {
+    const state = newState();
+    const record = pendingRecord(clock, { state_hash: hashState(state) });
+    await store.createOnboarding(record, 3600);
+    await store.recordFailure(record.onboarding_id, {
+      code: 'VERIFIER_MISMATCH',
+      message: 'forged',
+      time: isoSeconds(clock.now()),
+    });
+    await store.completeOnboarding(
+      record.onboarding_id,
+      completionFor(record, clock),
+      eventFor(record),
+      COMPLETED_TTL,
+    );
+    const dump: string[] = [];
+    for (const key of await keysUnder(redis, prefix)) {
+      const type = await redis.type(key);
+      if (type === 'hash') dump.push(JSON.stringify(await redis.hgetall(key)));
+      else if (type === 'list') dump.push(...(await redis.lrange(key, 0, -1)));
+      else if (type === 'zset') dump.push(...(await redis.zrange(key, 0, -1)));
+      else dump.push(String(await redis.get(key)));
+    }
+    const text = dump.join('\n');
+    expect(text).not.toContain(state);
+    expect(text).toContain(hashState(state));
+  });
+
+  it('skips index entries whose record is gone, and drops them only once past the creation grace', async () => {
+    const kept = pendingRecord(clock);
+    await store.createOnboarding(kept, 3600);
+    const indexKey = `${prefix}:onboardings`;
+    await redis.zadd(indexKey, clock.now() - 60 * 60 * 1000, 'onb_oldorphan0001');
+    await redis.zadd(indexKey, clock.now(), 'onb_freshorphan01');
+
+    const page = await store.listOnboardings({ limit: 10 });
+
+    expect(page).toEqual({ items: [kept], nextCursor: null });
+    expect(await redis.zscore(indexKey, 'onb_oldorphan0001')).toBeNull();
+    expect(await redis.zscore(indexKey, 'onb_freshorphan01')).not.toBeNull();
+  });
+
+  it('trims index entries older than 90 days when creating', async () => {
+    const indexKey = `${prefix}:onboardings`;
+    await redis.zadd(indexKey, clock.now() - 91 * 24 * 3600 * 1000, 'onb_ancient00001');
+    await store.createOnboarding(pendingRecord(clock), 3600);
+    expect(await redis.zscore(indexKey, 'onb_ancient00001')).toBeNull();
+  });
+
+  it('bounds the work of a filtered listing and hands back a cursor to continue', async () => {
+    const oldest = pendingRecord(clock);
+    await store.createOnboarding(oldest, 3600);
+    await store.completeOnboarding(
+      oldest.onboarding_id,
+      completionFor(oldest, clock),
+      null,
+      COMPLETED_TTL,
+    );
+    for (let i = 0; i < 120; i++) {
+      clock.advance(1000);
+      await store.createOnboarding(pendingRecord(clock), 3600);
+    }
+
+    // limit 1 reads batches of 5 and at most 20 of them: 100 of the 120 pending ones.
+    const first = await store.listOnboardings({ status: 'completed', limit: 1 });
+    expect(first.items).toEqual([]);
+    expect(first.nextCursor).not.toBeNull();
+
+    const second = await store.listOnboardings({
+      status: 'completed',
+      limit: 1,
+      cursor: first.nextCursor as string,
+    });
+    expect(second.items.map((r) => r.onboarding_id)).toEqual([oldest.onboarding_id]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('sets the idempotency claim TTL', async () => {
+    await store.claimIdempotencyKey({
+      key: 'caller:xyz',
+      fingerprint: 'f',
+      onboardingId: 'onb_aaaaaaaaaaaa',
+      ttlSeconds: 86400,
+    });
+    const ttl = await redis.ttl(`${prefix}:idem:caller:xyz`);
+    expect(ttl).toBeGreaterThan(86390);
+    expect(ttl).toBeLessThanOrEqual(86400);
+  });
+
+  it('leaves a connection it does not own open on close', async () => {
+    await store.close();
+    await expect(redis.ping()).resolves.toBe('PONG');
+  });
+});
