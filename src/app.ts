@@ -2,17 +2,23 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createCallbackVerifier } from './callback/verify';
 import { callbackRoute } from './callback/route';
+import { callbackGuard } from './callback/guard';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { limitApiByKey, type RateLimiters } from './http/rate-limit';
 import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import type { Clock } from './lib/clock';
 import type { RandomSource } from './lib/ids';
 import type { Logger } from './lib/logger';
 import { healthRoutes } from './ops/health';
+import type { Metrics } from './ops/metrics';
+import { countCallbackOutcomes, metricsRoutes } from './ops/metrics-routes';
+import { openApiRoutes } from './ops/openapi';
 import { onboardingRoutes } from './onboarding/routes';
 import { createOnboardingService } from './onboarding/service';
-import type { Store } from './store/store';
+import type { Store, WebhookQueue } from './store/store';
+import { webhookRoutes } from './webhooks/routes';
 import type { SupermetricsClient } from './supermetrics/types';
 
 export interface AppDeps {
@@ -25,10 +31,18 @@ export interface AppDeps {
   publicUrl: string;
   returnUrlOrigins: readonly string[];
   webhooksEnabled: boolean;
+  /** The shared webhook delivery queue (the store); without it events stay in the outbox. */
+  webhookQueue?: WebhookQueue;
+  /** Called after this instance enqueued a webhook (wakes its worker). */
+  onWebhookEnqueued?: () => void;
   /** Express "trust proxy" (null: no proxy in front). */
   trustProxy?: number | readonly string[] | null;
+  /** Per-address /callback and per-key /v1 rate limits; none: no limits (tests opt in). */
+  rateLimiters?: RateLimiters;
   /** For tests: the delays between re-reads of a link without login_id yet. */
   loginRetryDelaysMs?: readonly number[];
+  /** Prometheus metrics, served on GET /metrics; none: no /metrics route. */
+  metrics?: Metrics;
 }
 
 function noStore(_req: Request, res: Response, next: NextFunction): void {
@@ -47,18 +61,35 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders());
 
   app.use(healthRoutes(deps.store));
+  app.use(openApiRoutes(deps.publicUrl));
+  if (deps.metrics) {
+    const { metrics, webhookQueue, clock } = deps;
+    const refreshQueueStats = webhookQueue
+      ? async () => metrics.setQueueStats(await webhookQueue.stats(clock.now()))
+      : undefined;
+    app.use(metricsRoutes(metrics, refreshQueueStats));
+    app.get('/callback', countCallbackOutcomes(deps.metrics));
+  }
 
   const handleCallback = createCallbackVerifier(deps);
-  app.get('/callback', callbackRoute(handleCallback));
+  const behindProxy = deps.trustProxy !== null && deps.trustProxy !== undefined;
+  app.get(
+    '/callback',
+    callbackGuard({ behindProxy, limiter: deps.rateLimiters?.callback }),
+    callbackRoute(handleCallback),
+  );
 
   const service = createOnboardingService(deps);
   app.use(
     '/v1',
     noStore,
     requireApiKey(deps.apiKeys),
+    limitApiByKey(deps.rateLimiters),
     express.json({ limit: '16kb', strict: true }),
   );
   app.use('/v1/onboardings', onboardingRoutes(service));
+  if (deps.webhookQueue)
+    app.use('/v1/webhooks', webhookRoutes(deps.webhookQueue, deps.clock, deps.onWebhookEnqueued));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -19,9 +19,11 @@ export interface Config {
   redis: { url: string } | { clusterNodes: { host: string; port: number }[] } | null;
   supermetrics: { apiUrl: string; apiKey: string } | null;
   apiKeys: string[];
-  webhook: { url: string; secret: string } | null;
+  webhook: { url: string; secret: string; timeoutMs: number; concurrency: number } | null;
   returnUrlOrigins: string[];
   reconcileIntervalSeconds: number;
+  /** Requests per minute: per client address on /callback, per API key on /v1. */
+  rateLimits: { callbackPerMinute: number; apiPerMinute: number };
   logLevel: LogLevel;
   simulator: { port: number; apiKey: string };
   /** The pieces that fall back to sandbox stand-ins because their variables are unset. */
@@ -64,6 +66,18 @@ const positiveSeconds = z.preprocess(
     .regex(/^\d+$/, 'must be a whole number of seconds, at least 1')
     .transform(Number)
     .refine((n) => n >= 1, 'must be a whole number of seconds, at least 1')
+    .optional(),
+);
+
+const PER_MINUTE_MESSAGE = 'must be a whole number of requests per minute, from 1 to 1000000';
+const perMinute = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, PER_MINUTE_MESSAGE)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 1_000_000, PER_MINUTE_MESSAGE)
     .optional(),
 );
 
@@ -174,8 +188,20 @@ const schema = z.object({
   API_KEYS: list,
   WEBHOOK_URL: httpUrl(['https:', 'http:'], 'must be an absolute http(s) URL'),
   WEBHOOK_SECRET: optionalString,
+  WEBHOOK_TIMEOUT: positiveSeconds,
+  WEBHOOK_CONCURRENCY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number from 1 to 256')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 256, 'must be a whole number from 1 to 256')
+      .optional(),
+  ),
   RETURN_URL_ORIGINS: list,
   RECONCILE_INTERVAL: positiveSeconds,
+  RATE_LIMIT_CALLBACK: perMinute,
+  RATE_LIMIT_API: perMinute,
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).optional()),
   SIMULATOR_PORT: port,
   SIMULATOR_API_KEY: optionalString,
@@ -274,9 +300,20 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     supermetrics,
     apiKeys: e.API_KEYS ?? [],
     webhook:
-      e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : null,
+      e.WEBHOOK_URL && e.WEBHOOK_SECRET
+        ? {
+            url: e.WEBHOOK_URL,
+            secret: e.WEBHOOK_SECRET,
+            timeoutMs: (e.WEBHOOK_TIMEOUT ?? 10) * 1000,
+            concurrency: e.WEBHOOK_CONCURRENCY ?? 16,
+          }
+        : null,
     returnUrlOrigins: (e.RETURN_URL_ORIGINS ?? []).map((o) => new URL(o).origin),
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL ?? 60,
+    rateLimits: {
+      callbackPerMinute: e.RATE_LIMIT_CALLBACK ?? 60,
+      apiPerMinute: e.RATE_LIMIT_API ?? 600,
+    },
     logLevel: e.LOG_LEVEL ?? 'info',
     simulator: { port: e.SIMULATOR_PORT ?? 8081, apiKey: e.SIMULATOR_API_KEY ?? 'sandbox' },
     sandbox: {

@@ -1,5 +1,7 @@
 // `npm run demo`: one onboarding end to end in sandbox mode, headless, printing each step; exit 0 on success.
+import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
+import { startDemoReceiver, type DemoReceiver } from './sandbox/demo-receiver';
 import { createLogger } from './lib/logger';
 import { startSandboxService, type SandboxService } from './sandbox/sandbox-service';
 
@@ -13,7 +15,11 @@ function redactCallback(url: string): string {
   return parsed.href.replace(/%E2%80%A6/g, '…');
 }
 
-async function walkOnboarding(service: SandboxService, dispatcher: Agent): Promise<void> {
+async function walkOnboarding(
+  service: SandboxService,
+  dispatcher: Agent,
+  receiver: DemoReceiver,
+): Promise<void> {
   const auth = { authorization: `Bearer ${service.apiKey}`, 'content-type': 'application/json' };
 
   say(2, 'POST /v1/onboardings {"ds_id":"GA"}');
@@ -69,25 +75,37 @@ async function walkOnboarding(service: SandboxService, dispatcher: Agent): Promi
     `GET /v1/onboardings/${onboarding.onboarding_id} → completed: login_id ${final.login_id}, login_username ${final.login_username}`,
   );
 
-  const events = await service.store.readOutbox(onboarding.onboarding_id);
-  for (const event of events)
-    say(7, `webhook event written to the outbox: ${event.webhook_id} ${event.body}`);
+  const delivery = await receiver.next(10000);
+  say(
+    7,
+    `webhook ${delivery.webhookId} received at ${receiver.url}; Standard Webhooks signature verified`,
+  );
+  say(7, `  ${delivery.payload.type}: ${JSON.stringify(delivery.payload.data)}`);
 }
 
 async function demo(): Promise<void> {
   const logger = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
-  const service = await startSandboxService({ logger, webhooksEnabled: true });
+  const receiver = await startDemoReceiver(`whsec_${randomBytes(32).toString('base64')}`);
+  const service = await startSandboxService({
+    logger,
+    webhook: { url: receiver.url, secret: receiver.secret },
+  });
   const dispatcher = new Agent({ connect: { ca: service.certificate } });
   try {
     say(
       1,
       `sandbox up: receiver ${service.url} (self-signed TLS), Supermetrics simulator ${service.upstream.url}`,
     );
-    await walkOnboarding(service, dispatcher);
+    say(
+      1,
+      `demo webhook receiver ${receiver.url} (verifies signatures with the standardwebhooks library)`,
+    );
+    await walkOnboarding(service, dispatcher, receiver);
     process.stdout.write('demo: one onboarding completed end to end.\n');
   } finally {
     await dispatcher.close();
     await service.close();
+    await receiver.close();
   }
 }
 

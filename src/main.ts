@@ -1,12 +1,15 @@
 // Process entry: loadConfig → buildRuntime → listen; the sandbox banner; signals and shutdown.
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { systemClock } from './lib/clock';
 import { cryptoRandom } from './lib/ids';
 import { createLogger } from './lib/logger';
-import { buildRuntime, type Runtime } from './runtime';
+import { startServer } from './http/server';
+import { buildRuntime, readTlsFiles, type Runtime } from './runtime';
+
+/** SIGTERM: HTTP gets this long to drain, the rest of the 10 s goes to closing the runtime. */
+const DRAIN_DEADLINE_MS = 7000;
+const EXIT_DEADLINE_MS = 10000;
 
 function sandboxBanner(config: Readonly<Config>, runtime: Runtime): string {
   const pieces = [
@@ -60,17 +63,21 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     publicUrl: config.publicUrl,
     returnUrlOrigins: config.returnUrlOrigins,
     webhooksEnabled: config.webhook !== null,
+    webhookQueue: runtime.store,
+    onWebhookEnqueued: () => runtime.webhooks?.worker.wake(),
     trustProxy: config.trustProxy,
+    rateLimiters: runtime.rateLimiters,
+    metrics: runtime.metrics,
   });
-  const server: Server = runtime.tls
-    ? createHttpsServer(
-        { cert: runtime.tls.cert, key: runtime.tls.key, minVersion: 'TLSv1.2' },
-        app,
-      )
-    : createHttpServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
+  const tlsFiles = config.tls;
+  const server = await startServer({
+    app,
+    tls: runtime.tls
+      ? { material: runtime.tls, load: tlsFiles ? () => readTlsFiles(tlsFiles) : undefined }
+      : null,
+    port: config.port,
+    host: config.host,
+    logger,
   });
   logger.info(
     { port: config.port, host: config.host, public_url: config.publicUrl, mode: config.mode },
@@ -84,17 +91,20 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10000);
+    const force = setTimeout(() => process.exit(1), EXIT_DEADLINE_MS);
     force.unref();
-    server.close(async () => {
-      await runtime.close();
-      logger.flush();
-      process.exit(0);
-    });
-    server.closeIdleConnections();
+    void server
+      .close(DRAIN_DEADLINE_MS)
+      .then(() => runtime.close())
+      .then(() => {
+        logger.info('stopped');
+        logger.flush(() => process.exit(0));
+      });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Certificate rotation: new connections get the re-read files, open ones are not dropped.
+  process.on('SIGHUP', () => void server.reloadTls());
 }
 
 if (require.main === module) {

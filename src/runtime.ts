@@ -7,14 +7,21 @@ import { generateSandboxCertificate, type TlsMaterial } from './sandbox/certific
 import { createSimulator, type RunningSimulator } from './simulator';
 import { MemoryStore } from './store/memory-store';
 import { connectRedis } from './store/redis-connection';
+import {
+  createMemoryRateLimiters,
+  createRedisRateLimiters,
+  type RateLimiters,
+} from './http/rate-limit';
 import { RedisStore } from './store/redis-store';
-import type { Store } from './store/store';
+import type { Store, WebhookQueue } from './store/store';
+import { startWebhookDelivery, type WebhookDelivery } from './webhooks/setup';
 import { createSupermetricsClient } from './supermetrics/client';
+import { createMetrics, type Metrics } from './ops/metrics';
 import type { SupermetricsClient } from './supermetrics/types';
 import { readFile } from 'node:fs/promises';
 
 export interface Runtime {
-  store: Store;
+  store: Store & WebhookQueue;
   client: SupermetricsClient;
   apiKeys: string[];
   /** Set when no API_KEYS were configured (sandbox): printed once in the banner. */
@@ -22,6 +29,12 @@ export interface Runtime {
   /** TLS key and certificate to serve, or null behind a TLS-terminating proxy. */
   tls: TlsMaterial | null;
   simulator: RunningSimulator | null;
+  /** Prometheus metrics (GET /metrics); the upstream client already feeds them. */
+  metrics: Metrics;
+  /** Rate limits on the store's Redis connection (in memory with the in-memory store). */
+  rateLimiters: RateLimiters;
+  /** The webhook worker when WEBHOOK_URL is set. */
+  webhooks: WebhookDelivery | null;
   close(): Promise<void>;
 }
 
@@ -39,13 +52,16 @@ export async function readTlsFiles(files: {
 export async function buildRuntime(config: Readonly<Config>, logger: Logger): Promise<Runtime> {
   const closers: (() => Promise<unknown>)[] = [];
 
-  let store: Store;
+  let store: Store & WebhookQueue;
+  let rateLimiters: RateLimiters;
   if (config.redis) {
     const redis = connectRedis(config.redis);
     store = new RedisStore(redis, { ownsConnection: true });
+    rateLimiters = createRedisRateLimiters(redis, config.rateLimits);
   } else {
     logger.warn(MemoryStore.WARNING);
     store = new MemoryStore({ clock: systemClock });
+    rateLimiters = createMemoryRateLimiters(config.rateLimits);
   }
   closers.push(() => store.close());
 
@@ -69,8 +85,26 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger): Pr
     closers.push(() => running.close());
     upstream = { apiUrl: simulator.apiUrl, apiKey: config.simulator.apiKey };
   }
-  const client = createSupermetricsClient({ baseUrl: upstream.apiUrl, apiKey: upstream.apiKey });
+  const metrics = createMetrics();
+  const client = createSupermetricsClient({
+    baseUrl: upstream.apiUrl,
+    apiKey: upstream.apiKey,
+    onExchange: (info) => metrics.observeUpstream(info),
+  });
   closers.push(() => client.close());
+
+  const deliveryResults = {
+    delivered: 'delivered',
+    retry: 'retried',
+    dead: 'dead_lettered',
+  } as const;
+  const webhooks = config.webhook
+    ? startWebhookDelivery(config.webhook, store, systemClock, logger, (result) =>
+        metrics.webhookDelivery(deliveryResults[result]),
+      )
+    : null;
+  // Stopped first on shutdown: deliveries in flight finish (or go back to the queue) while Redis is still there.
+  if (webhooks) closers.push(() => webhooks.close());
 
   const generatedApiKey =
     config.apiKeys.length === 0 ? `sk_sandbox_${randomToken(24, cryptoRandom)}` : null;
@@ -87,6 +121,9 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger): Pr
     generatedApiKey,
     tls,
     simulator,
+    rateLimiters,
+    webhooks,
+    metrics,
     close: async () => {
       for (const close of closers.reverse()) await close().catch(() => {});
     },

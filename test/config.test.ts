@@ -135,6 +135,8 @@ describe('loadConfig', () => {
     ).toEqual({
       url: 'https://h.example.com',
       secret: SECRET,
+      timeoutMs: 10000,
+      concurrency: 16,
     });
     const problems = problemsOf({
       WEBHOOK_URL: 'https://h.example.com',

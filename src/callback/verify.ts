@@ -1,23 +1,16 @@
 // GET /callback's checks, in order: state → link match → upstream link → verifier → login → completion.
 import { AppError, type ErrorCode } from '../errors';
-import type { Clock } from '../lib/clock';
 import { secretsEqual } from '../lib/constant-time';
-import type { RandomSource } from '../lib/ids';
-import type { Logger } from '../lib/logger';
-import { completeFromLink } from '../onboarding/complete';
+import { completeFromLink, type CompletionDeps } from '../onboarding/complete';
 import { stateHashOf } from '../onboarding/state';
-import type { OnboardingRecord, Store } from '../store/store';
+import type { OnboardingRecord } from '../store/store';
 import { SupermetricsError } from '../supermetrics/errors';
 import type { LoginLink, SupermetricsClient } from '../supermetrics/types';
 import type { CallbackParams } from './params';
 
-export interface CallbackDeps {
-  store: Store;
+/** The completion step's deps (store, queue, metrics, …) plus what only the callback needs. */
+export interface CallbackDeps extends CompletionDeps {
   client: SupermetricsClient;
-  clock: Clock;
-  random: RandomSource;
-  logger: Logger;
-  webhooksEnabled: boolean;
   /** Delays between re-reads of a link that has no login_id yet (the upstream may lag). */
   loginRetryDelaysMs?: readonly number[];
   sleep?: (ms: number) => Promise<void>;

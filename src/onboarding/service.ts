@@ -11,6 +11,7 @@ import type { CreateOnboardingBody, ListOnboardingsQuery } from './schemas';
 import { newState } from './state';
 import { upstreamToAppError } from './upstream-errors';
 import { storeUnavailable } from '../store/unavailable';
+import type { OnboardingMetrics } from '../ops/metrics';
 
 export const DAY_SECONDS = 86400;
 /** Completed and ended onboardings are kept as long as the upstream keeps their links. */
@@ -27,6 +28,7 @@ export interface OnboardingServiceDeps {
   logger: Logger;
   publicUrl: string;
   returnUrlOrigins: readonly string[];
+  metrics?: OnboardingMetrics;
 }
 
 export interface CreateContext {
@@ -157,6 +159,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
       await release();
       storeUnavailable(err);
     }
+    deps.metrics?.onboardingTransition('created');
     return { record, replayed: false };
   }
 
@@ -191,6 +194,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
         `The onboarding is ${result.record.status} and cannot be cancelled.`,
       );
     }
+    deps.metrics?.onboardingTransition('cancelled');
     // Closing upstream frees the link's slot; a failure here leaves the link to expire upstream.
     await client.closeLink(result.record.link_id, { requestId }).catch((err: unknown) => {
       deps.logger.warn(

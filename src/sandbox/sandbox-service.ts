@@ -7,16 +7,19 @@ import { cryptoRandom, randomToken } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { createSimulator, type RunningSimulator, type Simulator } from '../simulator';
 import { MemoryStore } from '../store/memory-store';
-import type { Store } from '../store/store';
+import type { Store, WebhookQueue } from '../store/store';
+import { startWebhookDelivery } from '../webhooks/setup';
 import { createSupermetricsClient } from '../supermetrics/client';
 import { generateSandboxCertificate } from './certificate';
+import { createMetrics } from '../ops/metrics';
 
 export interface SandboxServiceOptions {
   logger: Logger;
   /** Default: an in-memory store. */
-  store?: Store;
+  store?: Store & WebhookQueue;
   returnUrlOrigins?: string[];
-  webhooksEnabled?: boolean;
+  /** Deliver webhooks here, signed with this secret. */
+  webhook?: { url: string; secret: string };
 }
 
 export interface SandboxService {
@@ -27,7 +30,7 @@ export interface SandboxService {
   certificate: string;
   simulator: Simulator;
   upstream: RunningSimulator;
-  store: Store;
+  store: Store & WebhookQueue;
   close(): Promise<void>;
 }
 
@@ -35,13 +38,26 @@ export async function startSandboxService(options: SandboxServiceOptions): Promi
   const simulatorKey = `sim_${randomToken(12)}`;
   const simulator = createSimulator({ apiKey: simulatorKey });
   const upstream = await simulator.listen(0, '127.0.0.1');
-  const client = createSupermetricsClient({ baseUrl: upstream.apiUrl, apiKey: simulatorKey });
+  const metrics = createMetrics();
+  const client = createSupermetricsClient({
+    baseUrl: upstream.apiUrl,
+    apiKey: simulatorKey,
+    onExchange: (info) => metrics.observeUpstream(info),
+  });
   const store = options.store ?? new MemoryStore({ clock: systemClock });
   const tls = await generateSandboxCertificate();
   const server: Server = createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `https://localhost:${(server.address() as AddressInfo).port}`;
   const apiKey = `sk_sandbox_${randomToken(24)}`;
+  const webhooks = options.webhook
+    ? startWebhookDelivery(
+        { ...options.webhook, timeoutMs: 5000, concurrency: 4, pollMs: 200 },
+        store,
+        systemClock,
+        options.logger,
+      )
+    : null;
   const app = createApp({
     store,
     client,
@@ -51,7 +67,10 @@ export async function startSandboxService(options: SandboxServiceOptions): Promi
     apiKeys: [apiKey],
     publicUrl: url,
     returnUrlOrigins: options.returnUrlOrigins ?? [],
-    webhooksEnabled: options.webhooksEnabled ?? false,
+    webhooksEnabled: webhooks !== null,
+    webhookQueue: store,
+    onWebhookEnqueued: () => webhooks?.worker.wake(),
+    metrics,
   });
   server.on('request', app);
   return {
@@ -64,6 +83,7 @@ export async function startSandboxService(options: SandboxServiceOptions): Promi
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await webhooks?.close(2000);
       await client.close();
       await upstream.close();
       await store.close();

@@ -31,6 +31,25 @@ export interface StoreKeys {
   index(): string;
   /** STRING: an Idempotency-Key claim (a slot of its own). */
   idempotency(key: string): string;
+  /** The webhook queue's keys: all under one `{webhooks}` hash tag, so every queue script is one slot. */
+  webhooks(): WebhookQueueKeys;
+}
+
+export interface WebhookQueueKeys {
+  /** ZSET: what is due, scored by due time in ms: `w:<webhook_id>` webhooks, `r:<onboarding_id>` relay markers. */
+  due: string;
+  /** HASH: webhook_id → the queued webhook's immutable entry (see webhook-queue-codec.ts). */
+  events: string;
+  /** HASH: webhook_id → its attempts and last error, queued or dead; absent means none yet. */
+  attempts: string;
+  /** ZSET: queued webhook_id, scored by enqueued_at: the oldest queued one for stats. */
+  enqueued: string;
+  /** ZSET: dead webhook_id, scored by dead_at. */
+  dead: string;
+  /** HASH: webhook_id → a dead webhook's immutable entry. */
+  deadEvents: string;
+  /** ZSET: delivered webhook_id, scored by delivery time, kept a week so a relay never re-adds one. */
+  delivered: string;
 }
 
 export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
@@ -41,5 +60,18 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     outbox: (id) => `${tagged(id)}:outbox`,
     index: () => `${prefix}:onboardings`,
     idempotency: (key) => `${prefix}:idem:${checkKeyPart('idempotency key', key)}`,
+    webhooks: () => webhookQueueKeys(`${prefix}:{webhooks}`),
+  };
+}
+
+function webhookQueueKeys(base: string): WebhookQueueKeys {
+  return {
+    due: `${base}:due`,
+    events: `${base}:events`,
+    attempts: `${base}:attempts`,
+    enqueued: `${base}:enqueued`,
+    dead: `${base}:dead`,
+    deadEvents: `${base}:dead-events`,
+    delivered: `${base}:delivered`,
   };
 }

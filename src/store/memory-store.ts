@@ -31,6 +31,8 @@ import type {
   CancelResult,
   CompleteResult,
   Completion,
+  DeadLetter,
+  DueItem,
   IdempotencyClaim,
   IdempotencyResult,
   LastError,
@@ -39,7 +41,10 @@ import type {
   OnboardingRecord,
   OutboxEvent,
   Store,
+  WebhookQueue,
+  WebhookQueueStats,
 } from './store';
+import { MemoryWebhookQueue } from './memory-webhook-queue';
 
 export interface MemoryStoreOptions {
   clock?: Clock;
@@ -56,7 +61,7 @@ interface Expiring<T> {
  * with TTLs measured by the injected clock. Every method runs to completion without awaiting, so each
  * call is atomic: JavaScript runs one of them at a time.
  */
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, WebhookQueue {
   static readonly WARNING =
     'IN-MEMORY STORE: for sandbox mode and quick starts only. It loses every onboarding, webhook ' +
     'and idempotency claim on restart and cannot be shared by two instances. Set REDIS_URL for ' +
@@ -69,6 +74,7 @@ export class MemoryStore implements Store {
   private readonly outboxes = new Map<string, Expiring<string[]>>();
   private readonly claims = new Map<string, Expiring<string>>();
   private readonly index = new Map<string, number>();
+  private readonly queue = new MemoryWebhookQueue();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -193,6 +199,61 @@ export class MemoryStore implements Store {
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
+
+  // The webhook queue: the store forwards to it, so callers hold one object for both.
+
+  armRelay(onboardingId: string, atMs: number): Promise<void> {
+    return this.queue.armRelay(onboardingId, atMs);
+  }
+
+  enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
+    return this.queue.enqueueWebhooks(onboardingId, events, nowMs);
+  }
+
+  claimDue(nowMs: number, leaseMs: number, max: number): Promise<DueItem[]> {
+    return this.queue.claimDue(nowMs, leaseMs, max);
+  }
+
+  ackWebhook(webhookId: string, nowMs: number): Promise<void> {
+    return this.queue.ackWebhook(webhookId, nowMs);
+  }
+
+  rescheduleWebhook(
+    webhookId: string,
+    atMs: number,
+    attempts: number,
+    lastError: string,
+  ): Promise<void> {
+    return this.queue.rescheduleWebhook(webhookId, atMs, attempts, lastError);
+  }
+
+  deadLetterWebhook(
+    webhookId: string,
+    attempts: number,
+    lastError: string,
+    nowMs: number,
+  ): Promise<void> {
+    return this.queue.deadLetterWebhook(webhookId, attempts, lastError, nowMs);
+  }
+
+  releaseLease(item: DueItem, atMs: number): Promise<void> {
+    return this.queue.releaseLease(item, atMs);
+  }
+
+  listDeadLetters(
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: DeadLetter[]; nextCursor: string | null }> {
+    return this.queue.listDeadLetters(limit, cursor);
+  }
+
+  redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean> {
+    return this.queue.redeliverDeadLetter(webhookId, nowMs);
+  }
+
+  stats(nowMs: number): Promise<WebhookQueueStats> {
+    return this.queue.stats(nowMs);
+  }
 
   /** Seconds until the record expires (rounded up), or null when there is none: for tests. */
   ttlSecondsOf(onboardingId: string): number | null {

@@ -37,6 +37,8 @@ import type {
   CancelResult,
   CompleteResult,
   Completion,
+  DeadLetter,
+  DueItem,
   IdempotencyClaim,
   IdempotencyResult,
   LastError,
@@ -45,7 +47,10 @@ import type {
   OnboardingRecord,
   OutboxEvent,
   Store,
+  WebhookQueue,
+  WebhookQueueStats,
 } from './store';
+import { RedisWebhookQueue } from './redis-webhook-queue';
 
 export interface RedisStoreOptions {
   /** Key prefix; default 'llr'. Tests use a unique one. */
@@ -63,11 +68,12 @@ const MAX_BATCHES_PER_LIST = 20;
  */
 const ORPHAN_GRACE_MS = 10 * 60 * 1000;
 
-export class RedisStore implements Store {
+export class RedisStore implements Store, WebhookQueue {
   private readonly keys: StoreKeys;
   private readonly clock: Clock;
   private readonly ownsConnection: boolean;
   private readonly scripts: StoreScripts;
+  private readonly queue: RedisWebhookQueue;
 
   constructor(
     private readonly redis: RedisClient,
@@ -77,6 +83,7 @@ export class RedisStore implements Store {
     this.clock = options.clock ?? systemClock;
     this.ownsConnection = options.ownsConnection ?? false;
     this.scripts = defineStoreScripts(redis);
+    this.queue = new RedisWebhookQueue(redis, this.keys.webhooks(), this.scripts.indexPage);
   }
 
   async createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void> {
@@ -219,6 +226,61 @@ export class RedisStore implements Store {
 
   async close(): Promise<void> {
     if (this.ownsConnection) await this.redis.quit();
+  }
+
+  // The webhook queue: the store forwards to it, so callers hold one object for both.
+
+  armRelay(onboardingId: string, atMs: number): Promise<void> {
+    return this.queue.armRelay(onboardingId, atMs);
+  }
+
+  enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
+    return this.queue.enqueueWebhooks(onboardingId, events, nowMs);
+  }
+
+  claimDue(nowMs: number, leaseMs: number, max: number): Promise<DueItem[]> {
+    return this.queue.claimDue(nowMs, leaseMs, max);
+  }
+
+  ackWebhook(webhookId: string, nowMs: number): Promise<void> {
+    return this.queue.ackWebhook(webhookId, nowMs);
+  }
+
+  rescheduleWebhook(
+    webhookId: string,
+    atMs: number,
+    attempts: number,
+    lastError: string,
+  ): Promise<void> {
+    return this.queue.rescheduleWebhook(webhookId, atMs, attempts, lastError);
+  }
+
+  deadLetterWebhook(
+    webhookId: string,
+    attempts: number,
+    lastError: string,
+    nowMs: number,
+  ): Promise<void> {
+    return this.queue.deadLetterWebhook(webhookId, attempts, lastError, nowMs);
+  }
+
+  releaseLease(item: DueItem, atMs: number): Promise<void> {
+    return this.queue.releaseLease(item, atMs);
+  }
+
+  listDeadLetters(
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: DeadLetter[]; nextCursor: string | null }> {
+    return this.queue.listDeadLetters(limit, cursor);
+  }
+
+  redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean> {
+    return this.queue.redeliverDeadLetter(webhookId, nowMs);
+  }
+
+  stats(nowMs: number): Promise<WebhookQueueStats> {
+    return this.queue.stats(nowMs);
   }
 }
 

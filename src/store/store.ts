@@ -122,3 +122,77 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A webhook event in the delivery queue. */
+export interface QueuedWebhook {
+  webhook_id: string;
+  onboarding_id: string;
+  /** The exact JSON body to POST. */
+  body: string;
+  /** Delivery attempts made so far. */
+  attempts: number;
+  /** When it entered the queue (ms since the epoch). */
+  enqueued_at: number;
+  /** Why the last attempt failed, if it did ("HTTP 500", "timeout", …). */
+  last_error: string | null;
+}
+
+export interface DeadLetter extends QueuedWebhook {
+  /** When it was moved to dead letters (ms since the epoch). */
+  dead_at: number;
+}
+
+/** What claimDue hands a worker: a webhook to deliver, or an onboarding whose outbox must be relayed. */
+export type DueItem =
+  { kind: 'webhook'; webhook: QueuedWebhook } | { kind: 'relay'; onboardingId: string };
+
+export interface WebhookQueueStats {
+  /** Webhooks waiting or in flight (not dead). */
+  depth: number;
+  /** Age of the oldest queued webhook (ms), or null when empty. */
+  oldestAgeMs: number | null;
+  deadLetters: number;
+}
+
+/**
+ * The webhook delivery queue, shared by every instance. Outbox events are written atomically with
+ * the onboarding change (Store.completeOnboarding); a relay marker armed *before* that change makes
+ * sure a crash between the change and the enqueue still gets the events relayed later.
+ */
+export interface WebhookQueue {
+  /** Marks that onboardingId may have outbox events to relay; becomes due at atMs unless relayed first. */
+  armRelay(onboardingId: string, atMs: number): Promise<void>;
+  /**
+   * Enqueues events (as written to onboardingId's outbox) due now, skipping any already queued,
+   * dead or delivered, and drops the relay marker. Idempotent.
+   */
+  enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void>;
+  /** Leases up to `max` due items until nowMs + leaseMs (another instance takes them after that). */
+  claimDue(nowMs: number, leaseMs: number, max: number): Promise<DueItem[]>;
+  /** Delivered: removes it from the queue and remembers it as delivered (so a relay never re-adds it). */
+  ackWebhook(webhookId: string, nowMs: number): Promise<void>;
+  /** Failed, to retry at atMs, with its attempt count and last error. */
+  rescheduleWebhook(
+    webhookId: string,
+    atMs: number,
+    attempts: number,
+    lastError: string,
+  ): Promise<void>;
+  /** Gives up: moves it to dead letters. */
+  deadLetterWebhook(
+    webhookId: string,
+    attempts: number,
+    lastError: string,
+    nowMs: number,
+  ): Promise<void>;
+  /** Makes a leased item due at atMs again (shutdown hands unfinished work to other instances). */
+  releaseLease(item: DueItem, atMs: number): Promise<void>;
+  /** Newest first. */
+  listDeadLetters(
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: DeadLetter[]; nextCursor: string | null }>;
+  /** Puts a dead letter back in the queue, due now, attempts reset to 0. False if unknown. */
+  redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean>;
+  stats(nowMs: number): Promise<WebhookQueueStats>;
+}

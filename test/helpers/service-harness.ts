@@ -3,8 +3,10 @@ import supertest from 'supertest';
 import { createApp, type AppDeps } from '../../src/app';
 import { systemClock, type Clock } from '../../src/lib/clock';
 import { cryptoRandom } from '../../src/lib/ids';
+import type { Metrics } from '../../src/ops/metrics';
 import { MemoryStore } from '../../src/store/memory-store';
-import type { Store } from '../../src/store/store';
+import type { Store, WebhookQueue } from '../../src/store/store';
+import { startWebhookDelivery, type WebhookDelivery } from '../../src/webhooks/setup';
 import {
   createSimulator,
   type RunningSimulator,
@@ -21,11 +23,18 @@ export const SIM_KEY = 'test-simulator-key';
 export const PUBLIC_URL = 'https://receiver.test';
 
 export interface HarnessOptions {
-  store?: 'redis' | 'memory';
+  /** A store instance (e.g. a RedisStore on Redis Cluster) is used as given and not cleaned up. */
+  store?: 'redis' | 'memory' | (Store & WebhookQueue);
+  /** Served on /metrics and fed by the upstream client. */
+  metrics?: Metrics;
   simulator?: SimulatorOptions;
   app?: Partial<AppDeps>;
   clock?: Clock;
+  /** Starts a webhook worker delivering to this URL (retry delays shortened for tests). */
+  webhooks?: { url: string; retryDelaysMs?: number[]; timeoutMs?: number };
 }
+
+export const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 
 export interface Harness {
   app: ReturnType<typeof createApp>;
@@ -36,6 +45,7 @@ export interface Harness {
   store: Store;
   redis: TestRedisStore | null;
   log: CapturedLog;
+  webhooks: WebhookDelivery | null;
   /** supertest with the API key set. */
   api(method: 'get' | 'post', path: string): supertest.Test;
   createOnboarding(
@@ -62,10 +72,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     baseUrl: upstream.apiUrl,
     apiKey: SIM_KEY,
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    onExchange: options.metrics && ((info) => options.metrics!.observeUpstream(info)),
   });
-  const redis = options.store === 'memory' ? null : createTestRedisStore(clock);
-  const store: Store = redis ? redis.store : new MemoryStore({ clock });
+  const given = typeof options.store === 'object' ? options.store : null;
+  const redis = options.store === 'memory' || given ? null : createTestRedisStore(clock);
+  const store: Store = given ?? (redis ? redis.store : new MemoryStore({ clock }));
   const log = captureLog();
+  const queue = store as Store & WebhookQueue;
+  const webhooks = options.webhooks
+    ? startWebhookDelivery(
+        {
+          url: options.webhooks.url,
+          secret: WEBHOOK_SECRET,
+          timeoutMs: options.webhooks.timeoutMs ?? 2000,
+          concurrency: 4,
+          retryDelaysMs: options.webhooks.retryDelaysMs ?? [20, 20, 20, 20, 20],
+          pollMs: 50,
+        },
+        queue,
+        clock,
+        log.logger,
+      )
+    : null;
   const deps: AppDeps = {
     store,
     client,
@@ -76,7 +104,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     publicUrl: PUBLIC_URL,
     returnUrlOrigins: ['https://app.example.com'],
     webhooksEnabled: true,
+    webhookQueue: queue,
+    onWebhookEnqueued: () => webhooks?.worker.wake(),
     loginRetryDelaysMs: [5, 5, 5],
+    metrics: options.metrics,
     ...options.app,
   };
   const app = createApp(deps);
@@ -89,6 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store,
     redis,
     log,
+    webhooks,
     api: (method, path) => supertest(app)[method](path).set('Authorization', `Bearer ${API_KEY}`),
     async createOnboarding(body = { ds_id: 'GA' }) {
       const res = await harness.api('post', '/v1/onboardings').send(body);
@@ -105,6 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return createApp({ ...deps, store: otherStore ?? deps.store });
     },
     async close() {
+      await webhooks?.close(1000);
       await client.close();
       await upstream.close();
       if (redis) await redis.cleanup();

@@ -3,6 +3,7 @@ import { ManualClock, isoSeconds } from '../../src/lib/clock';
 import { MemoryStore } from '../../src/store/memory-store';
 import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
+import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 
 describeStoreContract('MemoryStore', async () => {
   const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
@@ -13,6 +14,11 @@ describeStoreContract('MemoryStore', async () => {
     cleanup: () => store.close(),
     ttlSecondsOf: async (id) => store.ttlSecondsOf(id),
   };
+});
+
+describeWebhookQueueContract('MemoryStore', async () => {
+  const store = new MemoryStore();
+  return { queue: store, cleanup: () => store.close() };
 });
 
 describe('MemoryStore expiry', () => {

@@ -12,6 +12,7 @@ import {
   pendingRecord,
 } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
+import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 
 const COMPLETED_TTL = 90 * 24 * 3600;
 
@@ -56,6 +57,18 @@ describeStoreContract('RedisStore', async () => {
     ttlSecondsOf: async (id) => {
       const ms = await redis.pttl(`${prefix}:{${id}}:onb`);
       return ms < 0 ? null : Math.ceil(ms / 1000);
+    },
+  };
+});
+
+describeWebhookQueueContract('RedisStore', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniquePrefix();
+  return {
+    queue: new RedisStore(redis, { prefix }),
+    cleanup: async () => {
+      await deleteKeysUnder(redis, prefix);
+      await redis.quit();
     },
   };
 });
@@ -227,6 +240,61 @@ describe('RedisStore on a real Redis', () => {
     const ttl = await redis.ttl(`${prefix}:idem:caller:xyz`);
     expect(ttl).toBeGreaterThan(86390);
     expect(ttl).toBeLessThanOrEqual(86400);
+  });
+
+  it('never hands the same webhook to two callers within a lease under 20 concurrent claims from two connections', async () => {
+    const other = new Redis(redisUrl());
+    const otherStore = new RedisStore(other, { prefix, clock, ownsConnection: true });
+    try {
+      const now = clock.now();
+      const events = Array.from({ length: 50 }, (_, i) =>
+        eventFor(pendingRecord(clock), `msg_${i}`),
+      );
+      await store.enqueueWebhooks('onb_concurrent0001', events, now);
+
+      const claims = Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? store : otherStore).claimDue(now, 30_000, 3),
+      );
+      const claimed = (await Promise.all(claims))
+        .flat()
+        .map((item) => (item.kind === 'webhook' ? item.webhook.webhook_id : item.onboardingId));
+
+      expect(claimed).toHaveLength(50);
+      expect(new Set(claimed).size).toBe(50);
+      await expect(otherStore.claimDue(now + 29_999, 30_000, 100)).resolves.toEqual([]);
+    } finally {
+      await otherStore.close();
+    }
+  });
+
+  it('keeps the webhook queue under one {webhooks} hash tag, bodies stored verbatim', async () => {
+    const now = clock.now();
+    const event = eventFor(pendingRecord(clock));
+    await store.armRelay('onb_relayed000001', now);
+    await store.enqueueWebhooks('onb_queued0000001', [event], now);
+    await store.claimDue(now, 30_000, 10);
+    await store.rescheduleWebhook(event.webhook_id, now + 1000, 1, 'HTTP 500');
+    const dead = eventFor(pendingRecord(clock));
+    await store.enqueueWebhooks('onb_dead000000001', [dead], now);
+    await store.deadLetterWebhook(dead.webhook_id, 9, 'HTTP 404', now);
+    const delivered = eventFor(pendingRecord(clock));
+    await store.enqueueWebhooks('onb_done000000001', [delivered], now);
+    await store.ackWebhook(delivered.webhook_id, now);
+
+    const base = `${prefix}:{webhooks}`;
+    expect((await keysUnder(redis, prefix)).sort()).toEqual(
+      ['attempts', 'dead', 'dead-events', 'delivered', 'due', 'enqueued', 'events']
+        .map((name) => `${base}:${name}`)
+        .sort(),
+    );
+    expect(await redis.zrange(`${base}:due`, 0, -1, 'WITHSCORES')).toEqual([
+      `w:${event.webhook_id}`,
+      String(now + 1000),
+      'r:onb_relayed000001',
+      String(now + 30_000),
+    ]);
+    const stored = JSON.parse((await redis.hget(`${base}:events`, event.webhook_id)) as string);
+    expect(stored.body).toBe(event.body);
   });
 
   it('leaves a connection it does not own open on close', async () => {

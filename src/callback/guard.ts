@@ -1,0 +1,48 @@
+// Checks before the callback's own work: https behind a proxy, then the per-address rate limit.
+import type { NextFunction, Request, Response } from 'express';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AppError } from '../errors';
+import { toAppError } from '../http/error-handler';
+import { requireForwardedHttps } from '../http/forwarded-https';
+import { clientAddressOf, consumeRequest } from '../http/rate-limit';
+import { failurePage, PAGE_CSP } from './pages';
+
+export interface CallbackGuardOptions {
+  /** A proxy terminates TLS in front ("trust proxy" set): refuse what did not reach it over https. */
+  behindProxy: boolean;
+  /** Per client address; none: no limit (tests that do not opt in). */
+  limiter?: RateLimiterAbstract;
+}
+
+/** A refused callback: the failure page with the code (the state is not read, so no return_url). */
+export function sendCallbackRefusal(res: Response, failure: AppError): void {
+  res.locals.outcome = failure.code;
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  if (failure.retryAfter !== undefined) res.setHeader('Retry-After', String(failure.retryAfter));
+  res
+    .status(failure.status)
+    .setHeader('Content-Security-Policy', PAGE_CSP)
+    .type('html')
+    .send(failurePage(failure.code));
+}
+
+export function callbackGuard(options: CallbackGuardOptions) {
+  return async function guardCallback(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ): Promise<void> {
+    try {
+      if (options.behindProxy) requireForwardedHttps(req);
+      if (options.limiter) await consumeRequest(options.limiter, clientAddressOf(req));
+    } catch (err) {
+      const failure = toAppError(err);
+      if (failure.status >= 500)
+        req.log?.warn({ err: failure.cause ?? failure, code: failure.code }, 'callback refused');
+      sendCallbackRefusal(res, failure);
+      return;
+    }
+    next();
+  };
+}

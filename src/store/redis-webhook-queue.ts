@@ -1,0 +1,199 @@
+// The webhook queue in Redis: one due set for webhooks and relay markers, every step one script on one slot.
+import type { WebhookQueueKeys } from './keys';
+import { checkListLimit } from './list-cursor';
+import type { RedisClient, StoreScripts } from './scripts';
+import type {
+  DeadLetter,
+  DueItem,
+  OutboxEvent,
+  QueuedWebhook,
+  WebhookQueue,
+  WebhookQueueStats,
+} from './store';
+import {
+  DELIVERED_RETENTION_MS,
+  checkAttempts,
+  checkClaimMax,
+  checkLeaseMs,
+  checkTimeMs,
+  checkWebhookId,
+  deadLetterComesAfter,
+  decodeDeadLetterCursor,
+  decodeProgress,
+  decodeQueueEntry,
+  dueMember,
+  encodeDeadLetterCursor,
+  encodeProgress,
+  encodeQueueEntry,
+  relayMember,
+  toQueuedWebhook,
+  type DeadLetterPosition,
+} from './webhook-queue-codec';
+import { defineWebhookQueueScripts, type WebhookQueueScripts } from './webhook-queue-scripts';
+
+export class RedisWebhookQueue implements WebhookQueue {
+  private readonly scripts: WebhookQueueScripts;
+
+  /** `indexPage` is the store's score-descending page script, reused for dead letters. */
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: WebhookQueueKeys,
+    private readonly indexPage: StoreScripts['indexPage'],
+  ) {
+    this.scripts = defineWebhookQueueScripts(redis, keys);
+  }
+
+  async armRelay(onboardingId: string, atMs: number): Promise<void> {
+    await this.redis.zadd(
+      this.keys.due,
+      'NX',
+      checkTimeMs('atMs', atMs),
+      relayMember(onboardingId),
+    );
+  }
+
+  async enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
+    const relay = relayMember(onboardingId);
+    checkTimeMs('nowMs', nowMs);
+    const pairs = events.flatMap((event) => [
+      checkWebhookId(event.webhook_id),
+      encodeQueueEntry({
+        webhook_id: event.webhook_id,
+        onboarding_id: onboardingId,
+        body: event.body,
+        enqueued_at: nowMs,
+      }),
+    ]);
+    await this.scripts.enqueue(nowMs, relay, pairs);
+  }
+
+  async claimDue(nowMs: number, leaseMs: number, max: number): Promise<DueItem[]> {
+    checkTimeMs('nowMs', nowMs);
+    const flat = await this.scripts.claim(nowMs, nowMs + checkLeaseMs(leaseMs), checkClaimMax(max));
+    const items: DueItem[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      const member = flat[i] as string;
+      if (member.startsWith('r:')) {
+        items.push({ kind: 'relay', onboardingId: member.slice(2) });
+      } else {
+        const entry = decodeQueueEntry(flat[i + 1] as string);
+        items.push({
+          kind: 'webhook',
+          webhook: toQueuedWebhook(entry, decodeProgress(flat[i + 2])),
+        });
+      }
+    }
+    return items;
+  }
+
+  async ackWebhook(webhookId: string, nowMs: number): Promise<void> {
+    checkTimeMs('nowMs', nowMs);
+    await this.scripts.ack(checkWebhookId(webhookId), nowMs, nowMs - DELIVERED_RETENTION_MS);
+  }
+
+  async rescheduleWebhook(
+    webhookId: string,
+    atMs: number,
+    attempts: number,
+    lastError: string,
+  ): Promise<void> {
+    const progress = encodeProgress({ attempts: checkAttempts(attempts), last_error: lastError });
+    await this.scripts.reschedule(checkWebhookId(webhookId), checkTimeMs('atMs', atMs), progress);
+  }
+
+  async deadLetterWebhook(
+    webhookId: string,
+    attempts: number,
+    lastError: string,
+    nowMs: number,
+  ): Promise<void> {
+    const progress = encodeProgress({ attempts: checkAttempts(attempts), last_error: lastError });
+    await this.scripts.deadLetter(checkWebhookId(webhookId), checkTimeMs('nowMs', nowMs), progress);
+  }
+
+  async releaseLease(item: DueItem, atMs: number): Promise<void> {
+    await this.redis.zadd(this.keys.due, 'XX', checkTimeMs('atMs', atMs), dueMember(item));
+  }
+
+  async listDeadLetters(
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: DeadLetter[]; nextCursor: string | null }> {
+    checkListLimit(limit);
+    const after = cursor === undefined ? null : decodeDeadLetterCursor(cursor);
+    // One entry of lookahead tells whether there is a next page.
+    const positions = await this.readDeadAfter(after, limit + 1);
+    const page = positions.slice(0, limit);
+    const ids = page.map((p) => p.webhookId);
+    const letters = ids.length === 0 ? [] : await this.readDeadLetters(ids);
+    const items: DeadLetter[] = [];
+    for (const [i, position] of page.entries()) {
+      const letter = letters[i];
+      // Gone between the two reads: redelivered meanwhile.
+      if (letter) items.push({ ...letter, dead_at: position.deadAt });
+    }
+    const last = page[page.length - 1];
+    return {
+      items,
+      nextCursor: positions.length > limit && last ? encodeDeadLetterCursor(last) : null,
+    };
+  }
+
+  /** Up to `count` dead letters strictly after `position`, newest first. */
+  private async readDeadAfter(
+    position: DeadLetterPosition | null,
+    count: number,
+  ): Promise<DeadLetterPosition[]> {
+    const maxScore = position === null ? '+inf' : String(position.deadAt);
+    const [, flat] = await this.indexPage(this.keys.dead, maxScore, count);
+    const positions: DeadLetterPosition[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const entry = { webhookId: flat[i] as string, deadAt: Number(flat[i + 1]) };
+      if (position === null || deadLetterComesAfter(entry, position)) positions.push(entry);
+    }
+    return positions.slice(0, count);
+  }
+
+  private async readDeadLetters(ids: string[]): Promise<(QueuedWebhook | null)[]> {
+    const replies = await this.redis
+      .multi()
+      .hmget(this.keys.deadEvents, ...ids)
+      .hmget(this.keys.attempts, ...ids)
+      .exec();
+    const [entries, progress] = execResults(replies) as [(string | null)[], (string | null)[]];
+    return entries.map((entry, i) =>
+      entry === null ? null : toQueuedWebhook(decodeQueueEntry(entry), decodeProgress(progress[i])),
+    );
+  }
+
+  async redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean> {
+    const id = checkWebhookId(webhookId);
+    return (await this.scripts.redeliver(id, checkTimeMs('nowMs', nowMs))) === 1;
+  }
+
+  async stats(nowMs: number): Promise<WebhookQueueStats> {
+    checkTimeMs('nowMs', nowMs);
+    const replies = await this.redis
+      .multi()
+      .hlen(this.keys.events)
+      .zrange(this.keys.enqueued, 0, 0, 'WITHSCORES')
+      .zcard(this.keys.dead)
+      .exec();
+    const [depth, oldest, deadLetters] = execResults(replies) as [number, string[], number];
+    const oldestAt = oldest[1];
+    return {
+      depth,
+      oldestAgeMs: oldestAt === undefined ? null : Math.max(0, nowMs - Number(oldestAt)),
+      deadLetters,
+    };
+  }
+}
+
+type ExecReply = [Error | null, unknown][] | null;
+
+function execResults(replies: ExecReply): unknown[] {
+  if (replies === null) throw new Error('The webhook queue transaction was discarded.');
+  const failed = replies.find(([err]) => err !== null);
+  if (failed) throw failed[0];
+  return replies.map(([, value]) => value);
+}

@@ -1,0 +1,168 @@
+// The webhook queue's stored strings and argument checks, shared by the Redis and in-memory queues.
+import { CorruptRecordError } from './errors';
+import { checkKeyPart } from './keys';
+import {
+  compareNewestFirst,
+  comesAfter,
+  decodeCursor,
+  encodeCursor,
+  type IndexPosition,
+} from './list-cursor';
+import type { DueItem, QueuedWebhook } from './store';
+
+/** What never changes while a webhook is queued or dead: stored once, copied as an opaque string. */
+export interface QueueEntry {
+  webhook_id: string;
+  onboarding_id: string;
+  body: string;
+  enqueued_at: number;
+}
+
+/** What each attempt changes, stored apart from the entry so no script has to decode JSON. */
+export interface DeliveryProgress {
+  attempts: number;
+  last_error: string | null;
+}
+
+/** Delivered ids are remembered this long, so a late relay of the same outbox adds nothing. */
+export const DELIVERED_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** claimDue hands out at most this many items per call. */
+export const MAX_CLAIM = 1000;
+
+/**
+ * enqueued_at goes first, with a fixed key order: redeliver reads it back in Lua with this prefix
+ * match (ENQUEUED_AT_LUA_PATTERN) instead of decoding the JSON.
+ */
+export function encodeQueueEntry(entry: QueueEntry): string {
+  return JSON.stringify({
+    enqueued_at: entry.enqueued_at,
+    webhook_id: entry.webhook_id,
+    onboarding_id: entry.onboarding_id,
+    body: entry.body,
+  });
+}
+
+export const ENQUEUED_AT_LUA_PATTERN = '^{"enqueued_at":(%d+),';
+
+export function decodeQueueEntry(value: string): QueueEntry {
+  let parsed: Partial<QueueEntry>;
+  try {
+    parsed = JSON.parse(value) as Partial<QueueEntry>;
+  } catch {
+    throw new CorruptRecordError('A queued webhook entry is not valid JSON.');
+  }
+  const { webhook_id, onboarding_id, body, enqueued_at } = parsed;
+  if (
+    typeof webhook_id !== 'string' ||
+    typeof onboarding_id !== 'string' ||
+    typeof body !== 'string' ||
+    typeof enqueued_at !== 'number'
+  ) {
+    throw new CorruptRecordError('A queued webhook entry is missing a field.');
+  }
+  return { webhook_id, onboarding_id, body, enqueued_at };
+}
+
+export function encodeProgress(progress: DeliveryProgress): string {
+  return JSON.stringify({ attempts: progress.attempts, last_error: progress.last_error });
+}
+
+/** No stored progress means no attempt yet. */
+export function decodeProgress(value: string | null | undefined): DeliveryProgress {
+  if (value === null || value === undefined || value === '') {
+    return { attempts: 0, last_error: null };
+  }
+  try {
+    const parsed = JSON.parse(value) as DeliveryProgress;
+    return { attempts: parsed.attempts, last_error: parsed.last_error };
+  } catch {
+    throw new CorruptRecordError('A queued webhook attempt count is not valid JSON.');
+  }
+}
+
+export function toQueuedWebhook(entry: QueueEntry, progress: DeliveryProgress): QueuedWebhook {
+  return { ...entry, attempts: progress.attempts, last_error: progress.last_error };
+}
+
+/** The due-set member of an item: `w:<webhook_id>` or `r:<onboarding_id>`. */
+export function dueMember(item: DueItem): string {
+  return item.kind === 'webhook'
+    ? webhookMember(item.webhook.webhook_id)
+    : relayMember(item.onboardingId);
+}
+
+export function webhookMember(webhookId: string): string {
+  return `w:${checkWebhookId(webhookId)}`;
+}
+
+export function relayMember(onboardingId: string): string {
+  return `r:${checkKeyPart('onboarding id', onboardingId)}`;
+}
+
+export function checkWebhookId(webhookId: string): string {
+  return checkKeyPart('webhook id', webhookId);
+}
+
+export function checkTimeMs(name: string, ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new RangeError(`${name} must be a whole number of milliseconds since the epoch.`);
+  }
+  return ms;
+}
+
+export function checkLeaseMs(leaseMs: number): number {
+  if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) {
+    throw new RangeError('leaseMs must be a positive whole number of milliseconds.');
+  }
+  return leaseMs;
+}
+
+export function checkClaimMax(max: number): number {
+  if (!Number.isInteger(max) || max < 1 || max > MAX_CLAIM) {
+    throw new RangeError(`max must be an integer from 1 to ${MAX_CLAIM}.`);
+  }
+  return max;
+}
+
+export function checkAttempts(attempts: number): number {
+  if (!Number.isSafeInteger(attempts) || attempts < 0) {
+    throw new RangeError('attempts must be a whole number, 0 or more.');
+  }
+  return attempts;
+}
+
+/** A dead-letter page position: the list cursor's (score, id) with dead_at and the webhook id. */
+export interface DeadLetterPosition {
+  deadAt: number;
+  webhookId: string;
+}
+
+function asIndexPosition(position: DeadLetterPosition): IndexPosition {
+  return { score: position.deadAt, onboardingId: position.webhookId };
+}
+
+export function encodeDeadLetterCursor(position: DeadLetterPosition): string {
+  return encodeCursor(asIndexPosition(position));
+}
+
+/** Throws InvalidCursorError for anything encodeDeadLetterCursor did not produce. */
+export function decodeDeadLetterCursor(cursor: string): DeadLetterPosition {
+  const { score, onboardingId } = decodeCursor(cursor);
+  return { deadAt: score, webhookId: onboardingId };
+}
+
+/** Newest first: dead_at descending, then id descending (as ZREVRANGEBYSCORE returns ties). */
+export function deadLetterComesAfter(
+  entry: DeadLetterPosition,
+  position: DeadLetterPosition,
+): boolean {
+  return comesAfter(asIndexPosition(entry), asIndexPosition(position));
+}
+
+export function compareDeadLettersNewestFirst(
+  a: DeadLetterPosition,
+  b: DeadLetterPosition,
+): number {
+  return compareNewestFirst(asIndexPosition(a), asIndexPosition(b));
+}

@@ -1,0 +1,75 @@
+// Dead letters of the integrator API: list them, and put one back in the delivery queue.
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { AppError } from '../errors';
+import { requestIdOf } from '../http/request-id';
+import type { Clock } from '../lib/clock';
+import { parseOrThrow } from '../onboarding/schemas';
+import { storeUnavailable } from '../store/unavailable';
+import type { DeadLetter, WebhookQueue } from '../store/store';
+
+const WEBHOOK_ID_PATTERN = /^msg_[A-Za-z0-9_-]{1,64}$/;
+
+const listQuery = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 100, 'must be a whole number from 1 to 100')
+    .default(20),
+  cursor: z.string().max(512).optional(),
+});
+
+export function toDeadLetterView(letter: DeadLetter) {
+  return {
+    webhook_id: letter.webhook_id,
+    onboarding_id: letter.onboarding_id,
+    body: letter.body,
+    attempts: letter.attempts,
+    last_error: letter.last_error,
+    enqueued_time: new Date(letter.enqueued_at).toISOString(),
+    dead_time: new Date(letter.dead_at).toISOString(),
+  };
+}
+
+function send(
+  req: Request,
+  res: Response,
+  data: unknown,
+  meta: Record<string, unknown> = {},
+): void {
+  res.json({ meta: { request_id: requestIdOf(req), ...meta }, data });
+}
+
+export function webhookRoutes(queue: WebhookQueue, clock: Clock, onRequeued?: () => void): Router {
+  const router = Router();
+
+  router.get('/dead-letters', async (req, res) => {
+    const query = parseOrThrow(listQuery, req.query);
+    const page = await queue.listDeadLetters(query.limit, query.cursor).catch((err: unknown) => {
+      if (err instanceof Error && err.name === 'InvalidCursorError')
+        throw new AppError(
+          'UNPROCESSABLE_ENTITY',
+          422,
+          'Invalid field "cursor": not a cursor from a previous page.',
+          {
+            details: { field: 'cursor' },
+          },
+        );
+      return storeUnavailable(err);
+    });
+    send(req, res, page.items.map(toDeadLetterView), { next_cursor: page.nextCursor });
+  });
+
+  router.post('/dead-letters/:webhookId/redeliver', async (req, res) => {
+    const { webhookId } = req.params;
+    if (!WEBHOOK_ID_PATTERN.test(webhookId))
+      throw new AppError('NOT_FOUND', 404, 'No such dead letter.');
+    const found = await queue.redeliverDeadLetter(webhookId, clock.now()).catch(storeUnavailable);
+    if (!found) throw new AppError('NOT_FOUND', 404, 'No such dead letter.');
+    onRequeued?.();
+    send(req, res, { webhook_id: webhookId, status: 'queued' });
+  });
+
+  return router;
+}

@@ -1,0 +1,56 @@
+// Wires a webhook worker for WEBHOOK_URL: signer, keep-alive HTTP client, delivery, shared queue.
+import { Agent } from 'undici';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import type { Store, WebhookQueue } from '../store/store';
+import { deliverWebhook } from './deliver';
+import { createSigner } from './signer';
+import { createWebhookWorker, type DeliveryResult, type WebhookWorker } from './worker';
+
+export interface WebhookSettings {
+  url: string;
+  secret: string;
+  timeoutMs: number;
+  concurrency: number;
+  retryDelaysMs?: readonly number[];
+  pollMs?: number;
+}
+
+export interface WebhookDelivery {
+  worker: WebhookWorker;
+  close(deadlineMs?: number): Promise<void>;
+}
+
+export function startWebhookDelivery(
+  settings: WebhookSettings,
+  queue: WebhookQueue & Pick<Store, 'readOutbox'>,
+  clock: Clock,
+  logger: Logger,
+  onDelivery?: (result: DeliveryResult) => void,
+): WebhookDelivery {
+  const sign = createSigner(settings.secret);
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: settings.concurrency });
+  const target = { url: settings.url, sign, dispatcher, timeoutMs: settings.timeoutMs };
+  const worker = createWebhookWorker({
+    queue,
+    store: queue,
+    deliver: (webhook, nowMs) => deliverWebhook(target, webhook, nowMs),
+    clock,
+    logger,
+    concurrency: settings.concurrency,
+    // A lease outlives the slowest attempt (cut off at timeoutMs), so a live instance keeps its item;
+    // after a crash another instance takes it this long after the claim.
+    leaseMs: settings.timeoutMs + 5_000,
+    pollMs: settings.pollMs,
+    retryDelaysMs: settings.retryDelaysMs,
+    onDelivery,
+  });
+  worker.start();
+  return {
+    worker,
+    async close(deadlineMs = 8000) {
+      await worker.stop(deadlineMs);
+      await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,185 @@
+// The delivery worker that runs in every instance: claims due items from the shared queue in Redis,
+// relays outboxes, delivers with a bounded concurrency, and acknowledges only after a 2xx.
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import type { DueItem, QueuedWebhook, Store, WebhookQueue } from '../store/store';
+import type { DeliveryOutcome } from './deliver';
+import { nextRetry } from './retry-schedule';
+
+export type DeliveryResult = 'delivered' | 'retry' | 'dead';
+
+export interface WebhookWorkerDeps {
+  queue: WebhookQueue;
+  store: Pick<Store, 'readOutbox'>;
+  deliver: (webhook: QueuedWebhook, nowMs: number) => Promise<DeliveryOutcome>;
+  clock: Clock;
+  logger: Logger;
+  /** Deliveries in flight at most, per instance. */
+  concurrency?: number;
+  /** How long a claimed item stays leased to this instance; past it another instance takes it. */
+  leaseMs?: number;
+  /** How often to look for due items when not woken. */
+  pollMs?: number;
+  retryDelaysMs?: readonly number[];
+  random?: () => number;
+  onDelivery?: (result: DeliveryResult, webhook: QueuedWebhook) => void;
+}
+
+export interface WebhookWorker {
+  start(): void;
+  /** Looks for due work now (after an enqueue on this instance). */
+  wake(): void;
+  /** Stops claiming; waits up to deadlineMs for deliveries in flight; hands the rest back to the queue. */
+  stop(deadlineMs?: number): Promise<void>;
+  /** Resolves when nothing is in flight (for tests and shutdown). */
+  idle(): Promise<void>;
+}
+
+function itemKey(item: DueItem): string {
+  return item.kind === 'webhook' ? `w:${item.webhook.webhook_id}` : `r:${item.onboardingId}`;
+}
+
+export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
+  const concurrency = deps.concurrency ?? 16;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const pollMs = deps.pollMs ?? 1000;
+  const inFlight = new Map<string, { item: DueItem; done: Promise<void> }>();
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wakeUp: (() => void) | null = null;
+
+  function wake(): void {
+    wakeUp?.();
+  }
+
+  function waitForWork(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, pollMs);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  async function settle(webhook: QueuedWebhook, outcome: DeliveryOutcome): Promise<DeliveryResult> {
+    const now = deps.clock.now();
+    const attempts = webhook.attempts + 1;
+    if (outcome.result === 'delivered') {
+      await deps.queue.ackWebhook(webhook.webhook_id, now);
+      return 'delivered';
+    }
+    if (outcome.result === 'retry') {
+      const decision = nextRetry(
+        attempts,
+        outcome.retryAfterSeconds,
+        deps.retryDelaysMs,
+        deps.random,
+      );
+      if (decision.retry) {
+        await deps.queue.rescheduleWebhook(
+          webhook.webhook_id,
+          now + decision.delayMs,
+          attempts,
+          outcome.error,
+        );
+        return 'retry';
+      }
+    }
+    const why =
+      outcome.result === 'refused'
+        ? `${outcome.error} (refused)`
+        : `${outcome.error} (retries exhausted)`;
+    await deps.queue.deadLetterWebhook(webhook.webhook_id, attempts, why, now);
+    return 'dead';
+  }
+
+  async function process(item: DueItem): Promise<void> {
+    if (item.kind === 'relay') {
+      const events = await deps.store.readOutbox(item.onboardingId);
+      await deps.queue.enqueueWebhooks(item.onboardingId, events, deps.clock.now());
+      return;
+    }
+    const outcome = await deps.deliver(item.webhook, deps.clock.now());
+    const result = await settle(item.webhook, outcome);
+    deps.onDelivery?.(result, item.webhook);
+    const log = {
+      webhook_id: item.webhook.webhook_id,
+      onboarding_id: item.webhook.onboarding_id,
+      attempt: item.webhook.attempts + 1,
+    };
+    if (result === 'delivered') deps.logger.info(log, 'webhook delivered');
+    else
+      deps.logger.warn(
+        { ...log, error: outcome.result === 'delivered' ? null : outcome.error, result },
+        'webhook not delivered',
+      );
+  }
+
+  function begin(item: DueItem): void {
+    const key = itemKey(item);
+    const done = process(item)
+      .catch((err: unknown) => {
+        // The lease runs out and another attempt follows: nothing is lost.
+        deps.logger.warn(
+          { err, item: key },
+          'webhook work failed; it will be retried after its lease',
+        );
+      })
+      .finally(() => {
+        inFlight.delete(key);
+        wake();
+      });
+    inFlight.set(key, { item, done });
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      const free = concurrency - inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const items = await deps.queue.claimDue(deps.clock.now(), leaseMs, free);
+          claimed = items.length;
+          for (const item of items) if (running) begin(item);
+        } catch (err) {
+          deps.logger.warn({ err }, 'webhook queue unreachable; will retry');
+        }
+      }
+      if (running && (claimed === 0 || claimed < free)) await waitForWork();
+      else if (running && free <= 0) await waitForWork();
+    }
+  }
+
+  async function idle(): Promise<void> {
+    while (inFlight.size > 0) await Promise.all([...inFlight.values()].map((f) => f.done));
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    wake,
+    idle,
+    async stop(deadlineMs = 8000) {
+      running = false;
+      wake();
+      await loop;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+      await Promise.race([idle(), deadline]);
+      clearTimeout(timer);
+      // Whatever is still in flight goes back to the queue now, for another instance.
+      const now = deps.clock.now();
+      await Promise.all(
+        [...inFlight.values()].map(({ item }) =>
+          deps.queue.releaseLease(item, now).catch(() => {}),
+        ),
+      );
+    },
+  };
+}

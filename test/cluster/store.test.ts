@@ -1,0 +1,86 @@
+// The Store and WebhookQueue contracts on a real three-master Redis Cluster (ioredis Cluster via connectRedis).
+import { randomBytes } from 'node:crypto';
+import type { Cluster } from 'ioredis';
+import { ManualClock } from '../../src/lib/clock';
+import { connectRedis } from '../../src/store/redis-connection';
+import { RedisStore } from '../../src/store/redis-store';
+import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-fixtures';
+import { describeStoreContract } from '../contract/store.contract';
+import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
+import {
+  deleteClusterKeys,
+  describeWithCluster,
+  startRedisCluster,
+  type RedisClusterProcess,
+} from '../helpers/redis-cluster';
+
+describeWithCluster('RedisStore on Redis Cluster', () => {
+  let cluster: RedisClusterProcess;
+  let connection: Cluster;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    connection = connectRedis({ clusterNodes: cluster.nodes }, 'llr-test') as Cluster;
+  });
+
+  afterAll(async () => {
+    await connection?.quit();
+    await cluster?.stop();
+  });
+
+  const uniquePrefix = () => `llrtest${randomBytes(6).toString('hex')}`;
+
+  it('spreads onboardings over the masters, each record with its outbox on one node', async () => {
+    const prefix = uniquePrefix();
+    const clock = new ManualClock();
+    const store = new RedisStore(connection, { prefix, clock });
+    try {
+      for (let i = 0; i < 12; i++) {
+        const record = pendingRecord(clock);
+        await store.createOnboarding(record, 3600);
+        await store.completeOnboarding(
+          record.onboarding_id,
+          completionFor(record, clock),
+          eventFor(record),
+          3600,
+        );
+      }
+      const perMaster = await Promise.all(
+        connection.nodes('master').map(async (node) => {
+          const [, keys] = await node.scan('0', 'MATCH', `${prefix}:{*`, 'COUNT', 1000);
+          const onboardings = keys.filter((k) => k.endsWith(':onb')).length;
+          const outboxes = keys.filter((k) => k.endsWith(':outbox')).length;
+          expect(outboxes).toBe(onboardings);
+          return onboardings;
+        }),
+      );
+      expect(perMaster).toHaveLength(3);
+      expect(perMaster.reduce((a, b) => a + b, 0)).toBe(12);
+      expect(perMaster.filter((n) => n > 0).length).toBeGreaterThan(1);
+    } finally {
+      await deleteClusterKeys(connection, prefix);
+    }
+  });
+
+  describeStoreContract('RedisStore on Redis Cluster', async () => {
+    const prefix = uniquePrefix();
+    const clock = new ManualClock();
+    return {
+      store: new RedisStore(connection, { prefix, clock }),
+      clock,
+      cleanup: () => deleteClusterKeys(connection, prefix),
+      ttlSecondsOf: async (id) => {
+        const ms = await connection.pttl(`${prefix}:{${id}}:onb`);
+        return ms < 0 ? null : Math.ceil(ms / 1000);
+      },
+    };
+  });
+
+  describeWebhookQueueContract('RedisStore on Redis Cluster', async () => {
+    const prefix = uniquePrefix();
+    return {
+      queue: new RedisStore(connection, { prefix }),
+      cleanup: () => deleteClusterKeys(connection, prefix),
+    };
+  });
+});

@@ -1,0 +1,153 @@
+import { ManualClock } from '../../src/lib/clock';
+import { MemoryStore } from '../../src/store/memory-store';
+import type { QueuedWebhook } from '../../src/store/store';
+import type { DeliveryOutcome } from '../../src/webhooks/deliver';
+import { createWebhookWorker, type WebhookWorker } from '../../src/webhooks/worker';
+import { captureLog } from '../helpers/log-capture';
+import { eventually } from '../helpers/webhook-sink';
+
+const ONB = 'onb_workertest0001';
+
+function setup(
+  answers: DeliveryOutcome[],
+  options: { retryDelaysMs?: number[]; concurrency?: number } = {},
+) {
+  const clock = new ManualClock(Date.UTC(2026, 10, 22));
+  const store = new MemoryStore({ clock });
+  const attempts: QueuedWebhook[] = [];
+  let hold: Promise<void> | null = null;
+  const worker = createWebhookWorker({
+    queue: store,
+    store,
+    clock,
+    logger: captureLog().logger,
+    pollMs: 10,
+    leaseMs: 1000,
+    retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
+    concurrency: options.concurrency,
+    random: () => 0.5,
+    deliver: async (webhook) => {
+      attempts.push(webhook);
+      if (hold) await hold;
+      return answers.shift() ?? { result: 'delivered', status: 200 };
+    },
+  });
+  return { clock, store, worker, attempts, holdWith: (p: Promise<void> | null) => (hold = p) };
+}
+
+async function enqueue(store: MemoryStore, clock: ManualClock, id = 'msg_w1') {
+  await store.enqueueWebhooks(
+    ONB,
+    [{ webhook_id: id, body: '{"type":"login.completed"}' }],
+    clock.now(),
+  );
+}
+
+describe('webhook worker', () => {
+  let worker: WebhookWorker | null = null;
+  afterEach(async () => {
+    await worker?.stop(100);
+  });
+
+  it('reschedules a failure after the schedule delay, keeping it until then', async () => {
+    const t = setup([{ result: 'retry', error: 'HTTP 500', retryAfterSeconds: null }]);
+    worker = t.worker;
+    await enqueue(t.store, t.clock);
+    t.worker.start();
+    await eventually(() => t.attempts.length === 1, 2000, 'first attempt');
+    await t.worker.idle();
+
+    expect(await t.store.claimDue(t.clock.now() + 999, 1, 10)).toEqual([]);
+    t.clock.advance(1000);
+    t.worker.wake();
+    await eventually(() => t.attempts.length === 2, 2000, 'second attempt');
+    expect(t.attempts[1]).toMatchObject({
+      webhook_id: 'msg_w1',
+      attempts: 1,
+      last_error: 'HTTP 500',
+    });
+  });
+
+  it('honours a longer Retry-After from the receiver', async () => {
+    const t = setup([{ result: 'retry', error: 'HTTP 429', retryAfterSeconds: 1.5 }]);
+    worker = t.worker;
+    await enqueue(t.store, t.clock);
+    t.worker.start();
+    await eventually(() => t.attempts.length === 1, 2000, 'first attempt');
+    await t.worker.idle();
+    expect(await t.store.claimDue(t.clock.now() + 1499, 1, 10)).toEqual([]);
+    expect(await t.store.claimDue(t.clock.now() + 1500, 1, 10)).toHaveLength(1);
+  });
+
+  it('moves an event to dead letters when its retries run out', async () => {
+    const fail: DeliveryOutcome = { result: 'retry', error: 'timeout', retryAfterSeconds: null };
+    const t = setup([fail, fail, fail], { retryDelaysMs: [10, 10] });
+    worker = t.worker;
+    await enqueue(t.store, t.clock);
+    t.worker.start();
+    for (let n = 1; n <= 3; n++) {
+      await eventually(() => t.attempts.length === n, 2000, `attempt ${n}`);
+      await t.worker.idle();
+      t.clock.advance(10);
+      t.worker.wake();
+    }
+    await eventually(
+      async () => (await t.store.stats(t.clock.now())).deadLetters === 1,
+      2000,
+      'dead letter',
+    );
+    const { items } = await t.store.listDeadLetters(10);
+    expect(items[0]).toMatchObject({
+      webhook_id: 'msg_w1',
+      attempts: 3,
+      last_error: 'timeout (retries exhausted)',
+    });
+  });
+
+  it('dead-letters a refusal at once', async () => {
+    const t = setup([{ result: 'refused', error: 'HTTP 410' }]);
+    worker = t.worker;
+    await enqueue(t.store, t.clock);
+    t.worker.start();
+    await eventually(
+      async () => (await t.store.stats(t.clock.now())).deadLetters === 1,
+      2000,
+      'dead letter',
+    );
+    expect(t.attempts).toHaveLength(1);
+  });
+
+  it('keeps at most `concurrency` deliveries in flight', async () => {
+    const t = setup([], { concurrency: 2 });
+    worker = t.worker;
+    let release!: () => void;
+    t.holdWith(new Promise<void>((r) => (release = r)));
+    for (let i = 0; i < 5; i++) await enqueue(t.store, t.clock, `msg_c${i}`);
+    t.worker.start();
+    await eventually(() => t.attempts.length === 2, 2000, 'two in flight');
+    t.worker.wake();
+    await new Promise((r) => setImmediate(r));
+    expect(t.attempts).toHaveLength(2);
+    t.holdWith(null);
+    release();
+    await eventually(() => t.attempts.length === 5, 2000, 'all attempted');
+  });
+
+  it('on stop, takes no new work and hands unfinished deliveries back to the queue', async () => {
+    const t = setup([]);
+    let release!: () => void;
+    t.holdWith(new Promise<void>((r) => (release = r)));
+    await enqueue(t.store, t.clock);
+    t.worker.start();
+    await eventually(() => t.attempts.length === 1, 2000, 'in flight');
+
+    await t.worker.stop(20);
+    // Released: due again now for another instance, although its lease had 1 s to run.
+    expect(await t.store.claimDue(t.clock.now(), 1000, 10)).toHaveLength(1);
+    await enqueue(t.store, t.clock, 'msg_after_stop');
+    t.worker.wake();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(t.attempts).toHaveLength(1);
+    release();
+  });
+});
