@@ -17,7 +17,7 @@ import { countCallbackOutcomes, metricsRoutes } from './ops/metrics-routes';
 import { openApiRoutes } from './ops/openapi';
 import { onboardingRoutes } from './onboarding/routes';
 import { createOnboardingService } from './onboarding/service';
-import type { Store, WebhookQueue } from './store/store';
+import type { ReconcileSchedule, Store, WebhookQueue } from './store/store';
 import { webhookRoutes } from './webhooks/routes';
 import type { SupermetricsClient } from './supermetrics/types';
 
@@ -43,6 +43,10 @@ export interface AppDeps {
   loginRetryDelaysMs?: readonly number[];
   /** Prometheus metrics, served on GET /metrics; none: no /metrics route. */
   metrics?: Metrics;
+  /** The shared reconciliation schedule (the store): new onboardings get a check, ended ones lose it. */
+  reconcileSchedule?: ReconcileSchedule;
+  /** RECONCILE_INTERVAL in seconds (default 60). */
+  reconcileIntervalSeconds?: number;
 }
 
 function noStore(_req: Request, res: Response, next: NextFunction): void {
@@ -71,6 +75,12 @@ export function createApp(deps: AppDeps): express.Express {
     app.get('/callback', countCallbackOutcomes(deps.metrics));
   }
 
+  // Express would answer HEAD with the GET handler, completing an onboarding without showing a page.
+  app.head('/callback', (_req, res) => {
+    res.locals.outcome = 'METHOD_NOT_ALLOWED';
+    res.status(405).setHeader('Allow', 'GET');
+    res.end();
+  });
   const handleCallback = createCallbackVerifier(deps);
   const behindProxy = deps.trustProxy !== null && deps.trustProxy !== undefined;
   app.get(
@@ -85,7 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
     noStore,
     requireApiKey(deps.apiKeys),
     limitApiByKey(deps.rateLimiters),
-    express.json({ limit: '16kb', strict: true }),
+    express.json({ limit: '16kb', strict: true, inflate: false }),
   );
   app.use('/v1/onboardings', onboardingRoutes(service));
   if (deps.webhookQueue)

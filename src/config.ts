@@ -22,6 +22,8 @@ export interface Config {
   webhook: { url: string; secret: string; timeoutMs: number; concurrency: number } | null;
   returnUrlOrigins: string[];
   reconcileIntervalSeconds: number;
+  /** Share (0 < x <= 1) of the upstream's hourly request budget that reconciliation may use. */
+  reconcileBudgetShare: number;
   /** Requests per minute: per client address on /callback, per API key on /v1. */
   rateLimits: { callbackPerMinute: number; apiPerMinute: number };
   logLevel: LogLevel;
@@ -66,6 +68,18 @@ const positiveSeconds = z.preprocess(
     .regex(/^\d+$/, 'must be a whole number of seconds, at least 1')
     .transform(Number)
     .refine((n) => n >= 1, 'must be a whole number of seconds, at least 1')
+    .optional(),
+);
+
+const SHARE_MESSAGE = 'must be a decimal number above 0 and at most 1 (e.g. 0.5)';
+const budgetShare = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .regex(/^(0|1)?(\.\d+)?$/, SHARE_MESSAGE)
+    .transform(Number)
+    .refine((n) => Number.isFinite(n) && n > 0 && n <= 1, SHARE_MESSAGE)
     .optional(),
 );
 
@@ -200,6 +214,7 @@ const schema = z.object({
   ),
   RETURN_URL_ORIGINS: list,
   RECONCILE_INTERVAL: positiveSeconds,
+  RECONCILE_BUDGET_SHARE: budgetShare,
   RATE_LIMIT_CALLBACK: perMinute,
   RATE_LIMIT_API: perMinute,
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).optional()),
@@ -310,6 +325,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
         : null,
     returnUrlOrigins: (e.RETURN_URL_ORIGINS ?? []).map((o) => new URL(o).origin),
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL ?? 60,
+    reconcileBudgetShare: e.RECONCILE_BUDGET_SHARE ?? 0.5,
     rateLimits: {
       callbackPerMinute: e.RATE_LIMIT_CALLBACK ?? 60,
       apiPerMinute: e.RATE_LIMIT_API ?? 600,

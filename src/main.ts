@@ -68,6 +68,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     trustProxy: config.trustProxy,
     rateLimiters: runtime.rateLimiters,
     metrics: runtime.metrics,
+    reconcileSchedule: runtime.store,
+    reconcileIntervalSeconds: config.reconcileIntervalSeconds,
   });
   const tlsFiles = config.tls;
   const server = await startServer({

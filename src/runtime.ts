@@ -13,7 +13,8 @@ import {
   type RateLimiters,
 } from './http/rate-limit';
 import { RedisStore } from './store/redis-store';
-import type { Store, WebhookQueue } from './store/store';
+import type { ReconcileSchedule, Store, WebhookQueue } from './store/store';
+import { createReconciler, type Reconciler } from './reconcile/reconciler';
 import { startWebhookDelivery, type WebhookDelivery } from './webhooks/setup';
 import { createSupermetricsClient } from './supermetrics/client';
 import { createMetrics, type Metrics } from './ops/metrics';
@@ -21,7 +22,7 @@ import type { SupermetricsClient } from './supermetrics/types';
 import { readFile } from 'node:fs/promises';
 
 export interface Runtime {
-  store: Store & WebhookQueue;
+  store: Store & WebhookQueue & ReconcileSchedule;
   client: SupermetricsClient;
   apiKeys: string[];
   /** Set when no API_KEYS were configured (sandbox): printed once in the banner. */
@@ -35,6 +36,8 @@ export interface Runtime {
   rateLimiters: RateLimiters;
   /** The webhook worker when WEBHOOK_URL is set. */
   webhooks: WebhookDelivery | null;
+  /** The reconciler every instance runs (pending onboardings re-checked upstream, expiry). */
+  reconciler: Reconciler;
   close(): Promise<void>;
 }
 
@@ -52,7 +55,7 @@ export async function readTlsFiles(files: {
 export async function buildRuntime(config: Readonly<Config>, logger: Logger): Promise<Runtime> {
   const closers: (() => Promise<unknown>)[] = [];
 
-  let store: Store & WebhookQueue;
+  let store: Store & WebhookQueue & ReconcileSchedule;
   let rateLimiters: RateLimiters;
   if (config.redis) {
     const redis = connectRedis(config.redis);
@@ -86,10 +89,15 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger): Pr
     upstream = { apiUrl: simulator.apiUrl, apiKey: config.simulator.apiKey };
   }
   const metrics = createMetrics();
+  let reconciler: Reconciler | null = null;
   const client = createSupermetricsClient({
     baseUrl: upstream.apiUrl,
     apiKey: upstream.apiKey,
-    onExchange: (info) => metrics.observeUpstream(info),
+    onExchange: (info) => {
+      metrics.observeUpstream(info);
+      // Every answer's rate-limit headers feed reconciliation's budget; any 429 pauses it.
+      reconciler?.observeExchange(info);
+    },
   });
   closers.push(() => client.close());
 
@@ -105,6 +113,26 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger): Pr
     : null;
   // Stopped first on shutdown: deliveries in flight finish (or go back to the queue) while Redis is still there.
   if (webhooks) closers.push(() => webhooks.close());
+
+  reconciler = createReconciler({
+    store,
+    schedule: store,
+    reconcileSchedule: store,
+    client,
+    clock: systemClock,
+    random: cryptoRandom,
+    logger,
+    webhooksEnabled: config.webhook !== null,
+    webhookQueue: store,
+    onWebhookEnqueued: () => webhooks?.worker.wake(),
+    metrics,
+    intervalSeconds: config.reconcileIntervalSeconds,
+    budgetShare: config.reconcileBudgetShare,
+  });
+  reconciler.start();
+  const runningReconciler = reconciler;
+  // Stopped before the webhooks, the client and the store: its pass in progress still has them.
+  closers.push(() => runningReconciler.stop());
 
   const generatedApiKey =
     config.apiKeys.length === 0 ? `sk_sandbox_${randomToken(24, cryptoRandom)}` : null;
@@ -123,6 +151,7 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger): Pr
     simulator,
     rateLimiters,
     webhooks,
+    reconciler,
     metrics,
     close: async () => {
       for (const close of closers.reverse()) await close().catch(() => {});

@@ -1,14 +1,5 @@
-import { ConfigError, loadConfig } from '../src/config';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig } from '../src/config';
+import { problemsOf } from './helpers/config-problems';
 
 describe('loadConfig: rate limits', () => {
   it('defaults to 60 callbacks per address and 600 API requests per key, per minute', () => {

@@ -37,6 +37,17 @@ export class CallbackFailure extends AppError {
   }
 }
 
+/** Redis failed under the callback: the customer may simply reload later. */
+function storeFailure(err: unknown): CallbackFailure {
+  return new CallbackFailure(
+    'SERVICE_UNAVAILABLE',
+    503,
+    'The service is temporarily unavailable.',
+    null,
+    err,
+  );
+}
+
 const DEFAULT_LOGIN_RETRY_DELAYS_MS = [250, 500, 1000];
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -50,13 +61,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     try {
       record = await deps.store.getOnboarding(onboardingId);
     } catch (err) {
-      throw new CallbackFailure(
-        'SERVICE_UNAVAILABLE',
-        503,
-        'The service is temporarily unavailable.',
-        null,
-        err,
-      );
+      throw storeFailure(err);
     }
     // The id is derived from the hash, so this compare only guards against a truncated-id collision.
     if (!record || !secretsEqual(record.state_hash, stateHash))
@@ -183,13 +188,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     try {
       result = await completeFromLink(deps, record, link, 'callback');
     } catch (err) {
-      throw new CallbackFailure(
-        'SERVICE_UNAVAILABLE',
-        503,
-        'The service is temporarily unavailable.',
-        null,
-        err,
-      );
+      throw storeFailure(err);
     }
     if (result.outcome === 'completed') return { record: result.record, replayed: false };
     if (result.outcome === 'already_completed') return { record: result.record, replayed: true };

@@ -18,6 +18,18 @@ export function toAppError(err: unknown): AppError {
     return new AppError('UNPROCESSABLE_ENTITY', 413, 'The request body is too large.');
   if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported')
     return new AppError('BAD_REQUEST', 415, 'Unsupported request body encoding.');
+  // Any other client error body-parser or Express raise (a corrupt gzip body, say) is the client's.
+  const clientError = err as { expose?: boolean; status?: number };
+  if (
+    clientError?.expose === true &&
+    Number(clientError.status) >= 400 &&
+    Number(clientError.status) < 500
+  )
+    return new AppError(
+      'BAD_REQUEST',
+      Number(clientError.status),
+      'The request could not be read.',
+    );
   return new AppError('INTERNAL_SERVER_ERROR', 500, 'Internal server error.', { cause: err });
 }
 

@@ -9,15 +9,14 @@ import type {
   CompletedVia,
   Completion,
   OnboardingRecord,
+  ReconcileSchedule,
   Store,
   WebhookQueue,
 } from '../store/store';
 import { loginCompletedEvent } from '../webhooks/events';
 import type { OnboardingMetrics } from '../ops/metrics';
+import { dropReconcileCheck, enqueueAfterChange } from './outbox-relay';
 import { RETENTION_SECONDS } from './service';
-
-/** A relay marker becomes due this long after it is armed, unless the enqueue right after completion drops it. */
-export const RELAY_DELAY_MS = 30_000;
 
 export interface CompletionDeps {
   store: Store;
@@ -30,6 +29,8 @@ export interface CompletionDeps {
   /** Called after an event entered the queue (wakes this instance's worker). */
   onWebhookEnqueued?: () => void;
   metrics?: OnboardingMetrics;
+  /** The shared reconciliation schedule: the reconciler drops a completed onboarding's check. */
+  reconcileSchedule?: ReconcileSchedule;
 }
 
 /** `link` must already be verified as this onboarding's link and carry a login_id. */
@@ -52,26 +53,18 @@ export async function completeFromLink(
   const event = deps.webhooksEnabled
     ? loginCompletedEvent(record, completion, deps.clock, deps.random)
     : null;
-  const queue = event ? deps.webhookQueue : undefined;
-  // Armed before the change: if this process dies between completing and enqueueing, the marker
-  // falls due and some instance relays the outbox. Nothing is lost.
-  if (queue) await queue.armRelay(record.onboarding_id, now + RELAY_DELAY_MS);
   const result = await deps.store.completeOnboarding(
     record.onboarding_id,
     completion,
     event,
     RETENTION_SECONDS,
   );
-  if (queue && event && result.outcome === 'completed') {
-    await queue.enqueueWebhooks(record.onboarding_id, [event], now).then(
-      () => deps.onWebhookEnqueued?.(),
-      (err: unknown) =>
-        deps.logger.warn(
-          { err, onboarding_id: record.onboarding_id },
-          'enqueue failed; the relay marker will retry it',
-        ),
-    );
+  if (result.outcome === 'completed') {
+    deps.metrics?.onboardingTransition('completed');
+    // Only when the event is queued may the check go; otherwise the reconciler relays the outbox.
+    // From the callback the check is left to the reconciler, which keeps the callback's path short.
+    const queued = event ? await enqueueAfterChange(deps, record.onboarding_id, event, now) : true;
+    if (queued && via === 'reconciliation') await dropReconcileCheck(deps, record.onboarding_id);
   }
-  if (result.outcome === 'completed') deps.metrics?.onboardingTransition('completed');
   return result;
 }

@@ -1,9 +1,11 @@
 // Request schemas of the integrator API, validated once at the edge (unknown fields refused).
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { metadataProblem } from './metadata';
+
+export { METADATA_MAX_BYTES } from './metadata';
 
 export const ONBOARDING_ID_PATTERN = /^onb_[A-Za-z0-9_-]{10,64}$/;
-export const METADATA_MAX_BYTES = 4096;
 
 export const createOnboardingBody = z.strictObject({
   ds_id: z
@@ -16,17 +18,19 @@ export const createOnboardingBody = z.strictObject({
   description: z.string().max(1000).default(''),
   require_username: z.string().min(1).max(255).optional(),
   return_url: z.string().max(2000).optional(),
+  // Kept as the very object JSON.parse made (a rebuilt record would lose keys); checked without recursion.
   metadata: z
-    .record(z.string(), z.unknown())
-    .refine((m) => Buffer.byteLength(JSON.stringify(m), 'utf8') <= METADATA_MAX_BYTES, {
-      message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
+    .custom<Record<string, unknown>>()
+    .superRefine((value, ctx) => {
+      const problem = metadataProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .optional(),
 });
 export type CreateOnboardingBody = z.output<typeof createOnboardingBody>;
 
-export const listOnboardingsQuery = z.strictObject({
-  status: z.enum(['pending', 'completed', 'expired', 'cancelled']).optional(),
+/** `limit` and `cursor` of every paged list of the API. */
+export const pageQuery = {
   limit: z
     .string()
     .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
@@ -34,6 +38,11 @@ export const listOnboardingsQuery = z.strictObject({
     .refine((n) => n >= 1 && n <= 100, 'must be a whole number from 1 to 100')
     .default(20),
   cursor: z.string().max(512).optional(),
+};
+
+export const listOnboardingsQuery = z.strictObject({
+  status: z.enum(['pending', 'completed', 'expired', 'cancelled']).optional(),
+  ...pageQuery,
 });
 export type ListOnboardingsQuery = z.output<typeof listOnboardingsQuery>;
 

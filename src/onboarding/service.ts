@@ -5,7 +5,10 @@ import { sha256Hex } from '../lib/constant-time';
 import type { Logger } from '../lib/logger';
 import type { RandomSource } from '../lib/ids';
 import type { SupermetricsClient } from '../supermetrics/types';
-import type { ListPage, OnboardingRecord, Store } from '../store/store';
+import type { ListPage, OnboardingRecord, ReconcileSchedule, Store } from '../store/store';
+import { SupermetricsError } from '../supermetrics/errors';
+import { linkLimitError } from './link-limit';
+import { dropReconcileCheck } from './outbox-relay';
 import { checkReturnUrl } from './return-url';
 import type { CreateOnboardingBody, ListOnboardingsQuery } from './schemas';
 import { newState } from './state';
@@ -29,7 +32,14 @@ export interface OnboardingServiceDeps {
   publicUrl: string;
   returnUrlOrigins: readonly string[];
   metrics?: OnboardingMetrics;
+  /** The shared reconciliation schedule: each new onboarding's link is re-checked while pending. */
+  reconcileSchedule?: ReconcileSchedule;
+  /** RECONCILE_INTERVAL: seconds from creation to the first re-check. Default 60. */
+  reconcileIntervalSeconds?: number;
 }
+
+/** When RECONCILE_INTERVAL is not given. */
+const DEFAULT_RECONCILE_INTERVAL_SECONDS = 60;
 
 export interface CreateContext {
   apiKeyId: string;
@@ -121,6 +131,8 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
       ));
     } catch (err) {
       await release();
+      if (err instanceof SupermetricsError && err.code === 'LINK_LIMIT_EXCEEDED')
+        throw await linkLimitError(deps, err, context.requestId);
       throw upstreamToAppError(err);
     }
 
@@ -160,7 +172,21 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
       storeUnavailable(err);
     }
     deps.metrics?.onboardingTransition('created');
+    await scheduleCheck(onboardingId);
     return { record, replayed: false };
+  }
+
+  /** The next reconciliation check, RECONCILE_INTERVAL from now. */
+  async function scheduleCheck(onboardingId: string): Promise<void> {
+    const interval = deps.reconcileIntervalSeconds ?? DEFAULT_RECONCILE_INTERVAL_SECONDS;
+    await deps.reconcileSchedule
+      ?.scheduleCheck(onboardingId, clock.now() + interval * 1000)
+      .catch((err: unknown) => {
+        deps.logger.error(
+          { err, onboarding_id: onboardingId },
+          'could not schedule the reconciliation check',
+        );
+      });
   }
 
   async function listOnboardings(query: ListOnboardingsQuery): Promise<ListPage> {
@@ -195,13 +221,19 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
       );
     }
     deps.metrics?.onboardingTransition('cancelled');
-    // Closing upstream frees the link's slot; a failure here leaves the link to expire upstream.
-    await client.closeLink(result.record.link_id, { requestId }).catch((err: unknown) => {
-      deps.logger.warn(
-        { err, onboarding_id: onboardingId, link_id: result.record.link_id },
-        'closing a cancelled link failed',
-      );
-    });
+    // Closing upstream frees the link's slot; on failure the reconciler retries the close later.
+    const closed = await client.closeLink(result.record.link_id, { requestId }).then(
+      () => true,
+      (err: unknown) => {
+        deps.logger.warn(
+          { err, onboarding_id: onboardingId, link_id: result.record.link_id },
+          'closing a cancelled link failed; the reconciler will retry',
+        );
+        return false;
+      },
+    );
+    if (closed) await dropReconcileCheck(deps, onboardingId);
+    else await scheduleCheck(onboardingId);
     return result.record;
   }
 

@@ -9,6 +9,15 @@ export type OnboardingTransition = 'created' | 'completed' | 'cancelled' | 'expi
 export type WebhookDeliveryResult = 'delivered' | 'retried' | 'dead_lettered';
 /** Outcomes counted by llr_reconciliation_runs_total{result}. */
 export type ReconciliationResult = 'ok' | 'error';
+/** Outcomes counted by llr_reconcile_checks_total{result}: one per onboarding checked. */
+export type ReconcileCheckResult =
+  | 'completed'
+  | 'still_pending'
+  | 'expired'
+  | 'closed_upstream'
+  | 'rate_limited'
+  | 'error'
+  | 'dropped';
 
 /** The one recorder the onboarding service and the completion step need (kept narrow for their deps). */
 export interface OnboardingMetrics {
@@ -24,6 +33,7 @@ export interface Metrics extends OnboardingMetrics {
   webhookDelivery(result: WebhookDeliveryResult): void;
   setQueueStats(stats: WebhookQueueStats): void;
   reconciliationRun(result: ReconciliationResult): void;
+  reconcileCheck(result: ReconcileCheckResult): void;
   /** The Prometheus text exposition and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -101,6 +111,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
 
+  const reconcileChecks = new Counter({
+    name: 'llr_reconcile_checks_total',
+    help: 'Reconciliation checks of one onboarding, by result (completed, still_pending, expired, closed_upstream, rate_limited, error, dropped).',
+    labelNames: ['result'],
+    registers,
+  });
+
   return {
     registry,
     callbackOutcome(outcome) {
@@ -127,6 +144,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     reconciliationRun(result) {
       reconciliationRuns.inc({ result });
+    },
+    reconcileCheck(result) {
+      reconcileChecks.inc({ result });
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

@@ -33,10 +33,21 @@ export interface StoreKeys {
   idempotency(key: string): string;
   /** The webhook queue's keys: all under one `{webhooks}` hash tag, so every queue script is one slot. */
   webhooks(): WebhookQueueKeys;
+  /** The reconciliation schedule's keys: all under one `{reconcile}` hash tag (one slot). */
+  reconcile(): ReconcileKeys;
+}
+
+export interface ReconcileKeys {
+  /** ZSET: onboarding ids scored by when their next check is due (ms). */
+  due: string;
+  /** STRING: upstream requests spent by reconciliation in the hourly window starting at windowStartMs. */
+  budget(windowStartMs: number): string;
+  /** STRING: ms until which reconciliation sends no upstream request (set on a 429). */
+  pausedUntil: string;
 }
 
 export interface WebhookQueueKeys {
-  /** ZSET: what is due, scored by due time in ms: `w:<webhook_id>` webhooks, `r:<onboarding_id>` relay markers. */
+  /** ZSET: queued webhooks (`w:<webhook_id>`), scored by the time in ms they are due (or their lease ends). */
   due: string;
   /** HASH: webhook_id → the queued webhook's immutable entry (see webhook-queue-codec.ts). */
   events: string;
@@ -61,6 +72,15 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     index: () => `${prefix}:onboardings`,
     idempotency: (key) => `${prefix}:idem:${checkKeyPart('idempotency key', key)}`,
     webhooks: () => webhookQueueKeys(`${prefix}:{webhooks}`),
+    reconcile: () => reconcileKeys(`${prefix}:{reconcile}`),
+  };
+}
+
+function reconcileKeys(base: string): ReconcileKeys {
+  return {
+    due: `${base}:due`,
+    budget: (windowStartMs) => `${base}:budget:${windowStartMs}`,
+    pausedUntil: `${base}:paused-until`,
   };
 }
 

@@ -32,7 +32,7 @@ import type {
   CompleteResult,
   Completion,
   DeadLetter,
-  DueItem,
+  ExpireResult,
   IdempotencyClaim,
   IdempotencyResult,
   LastError,
@@ -40,10 +40,13 @@ import type {
   ListQuery,
   OnboardingRecord,
   OutboxEvent,
+  QueuedWebhook,
+  ReconcileSchedule,
   Store,
   WebhookQueue,
   WebhookQueueStats,
 } from './store';
+import { MemoryReconcileSchedule } from './memory-reconcile-schedule';
 import { MemoryWebhookQueue } from './memory-webhook-queue';
 
 export interface MemoryStoreOptions {
@@ -61,7 +64,7 @@ interface Expiring<T> {
  * with TTLs measured by the injected clock. Every method runs to completion without awaiting, so each
  * call is atomic: JavaScript runs one of them at a time.
  */
-export class MemoryStore implements Store, WebhookQueue {
+export class MemoryStore implements Store, WebhookQueue, ReconcileSchedule {
   static readonly WARNING =
     'IN-MEMORY STORE: for sandbox mode and quick starts only. It loses every onboarding, webhook ' +
     'and idempotency claim on restart and cannot be shared by two instances. Set REDIS_URL for ' +
@@ -75,6 +78,7 @@ export class MemoryStore implements Store, WebhookQueue {
   private readonly claims = new Map<string, Expiring<string>>();
   private readonly index = new Map<string, number>();
   private readonly queue = new MemoryWebhookQueue();
+  private readonly schedule = new MemoryReconcileSchedule();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -171,6 +175,30 @@ export class MemoryStore implements Store, WebhookQueue {
     return { outcome: 'cancelled', record: this.readRecord(onboardingId) as OnboardingRecord };
   }
 
+  async expireOnboarding(
+    onboardingId: string,
+    time: string,
+    event: OutboxEvent | null,
+    ttlSeconds: number,
+  ): Promise<ExpireResult> {
+    const key = this.keys.record(onboardingId);
+    checkTtlSeconds('ttlSeconds', ttlSeconds);
+    const stored = this.live(this.records, key);
+    const record = stored && decodeRecord(stored.value);
+    if (!stored || !record) return { outcome: 'not_found' };
+    if (record.status !== 'pending') return { outcome: 'not_pending', record };
+    applyChanges(stored.value, { set: { status: 'expired', expired_time: time }, remove: [] });
+    stored.expiresAt = this.expiry(ttlSeconds);
+    const outboxKey = this.keys.outbox(onboardingId);
+    const outbox = this.live(this.outboxes, outboxKey) ?? { value: [], expiresAt: 0 };
+    if (event !== null) outbox.value.push(encodeOutboxEvent(event));
+    if (outbox.value.length > 0) {
+      outbox.expiresAt = stored.expiresAt;
+      this.outboxes.set(outboxKey, outbox);
+    }
+    return { outcome: 'expired', record: this.readRecord(onboardingId) as OnboardingRecord };
+  }
+
   async claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyResult> {
     const key = this.keys.idempotency(claim.key);
     checkTtlSeconds('ttlSeconds', claim.ttlSeconds);
@@ -202,15 +230,11 @@ export class MemoryStore implements Store, WebhookQueue {
 
   // The webhook queue: the store forwards to it, so callers hold one object for both.
 
-  armRelay(onboardingId: string, atMs: number): Promise<void> {
-    return this.queue.armRelay(onboardingId, atMs);
-  }
-
   enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
     return this.queue.enqueueWebhooks(onboardingId, events, nowMs);
   }
 
-  claimDue(nowMs: number, leaseMs: number, max: number): Promise<DueItem[]> {
+  claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]> {
     return this.queue.claimDue(nowMs, leaseMs, max);
   }
 
@@ -236,8 +260,8 @@ export class MemoryStore implements Store, WebhookQueue {
     return this.queue.deadLetterWebhook(webhookId, attempts, lastError, nowMs);
   }
 
-  releaseLease(item: DueItem, atMs: number): Promise<void> {
-    return this.queue.releaseLease(item, atMs);
+  releaseLease(webhookId: string, atMs: number): Promise<void> {
+    return this.queue.releaseLease(webhookId, atMs);
   }
 
   listDeadLetters(
@@ -253,6 +277,40 @@ export class MemoryStore implements Store, WebhookQueue {
 
   stats(nowMs: number): Promise<WebhookQueueStats> {
     return this.queue.stats(nowMs);
+  }
+
+  // The reconciliation schedule, forwarded likewise.
+
+  scheduleCheck(onboardingId: string, atMs: number): Promise<void> {
+    return this.schedule.scheduleCheck(onboardingId, atMs);
+  }
+
+  claimDueChecks(nowMs: number, leaseMs: number, max: number): Promise<string[]> {
+    return this.schedule.claimDueChecks(nowMs, leaseMs, max);
+  }
+
+  dropCheck(onboardingId: string): Promise<void> {
+    return this.schedule.dropCheck(onboardingId);
+  }
+
+  countChecks(): Promise<number> {
+    return this.schedule.countChecks();
+  }
+
+  listChecks(max: number): Promise<string[]> {
+    return this.schedule.listChecks(max);
+  }
+
+  spendReconcileBudget(windowStartMs: number, cap: number): Promise<boolean> {
+    return this.schedule.spendReconcileBudget(windowStartMs, cap);
+  }
+
+  pauseUpstream(untilMs: number): Promise<void> {
+    return this.schedule.pauseUpstream(untilMs);
+  }
+
+  upstreamPausedUntil(): Promise<number> {
+    return this.schedule.upstreamPausedUntil();
   }
 
   /** Seconds until the record expires (rounded up), or null when there is none: for tests. */

@@ -1,19 +1,24 @@
 // The webhook queue in memory, for sandbox mode: the Redis queue's semantics with Maps, one call at a time.
 import { checkListLimit } from './list-cursor';
-import type { DeadLetter, DueItem, OutboxEvent, WebhookQueue, WebhookQueueStats } from './store';
+import type {
+  DeadLetter,
+  OutboxEvent,
+  QueuedWebhook,
+  WebhookQueue,
+  WebhookQueueStats,
+} from './store';
 import {
   DELIVERED_RETENTION_MS,
   checkAttempts,
   checkClaimMax,
   checkLeaseMs,
+  checkOnboardingId,
   checkTimeMs,
   checkWebhookId,
   compareDeadLettersNewestFirst,
   deadLetterComesAfter,
   decodeDeadLetterCursor,
-  dueMember,
   encodeDeadLetterCursor,
-  relayMember,
   toQueuedWebhook,
   webhookMember,
   type DeliveryProgress,
@@ -28,7 +33,7 @@ interface DeadEntry {
 const NO_PROGRESS: DeliveryProgress = { attempts: 0, last_error: null };
 
 /**
- * Mirrors the Redis layout (a due set of `w:`/`r:` members, entries apart from attempts). No method
+ * Mirrors the Redis layout (a due set of `w:` members, entries apart from attempts). No method
  * awaits before it is done, so each call is atomic, as a script is in Redis.
  */
 export class MemoryWebhookQueue implements WebhookQueue {
@@ -39,14 +44,8 @@ export class MemoryWebhookQueue implements WebhookQueue {
   private readonly dead = new Map<string, DeadEntry>();
   private readonly delivered = new Map<string, number>();
 
-  async armRelay(onboardingId: string, atMs: number): Promise<void> {
-    const member = relayMember(onboardingId);
-    checkTimeMs('atMs', atMs);
-    if (!this.due.has(member)) this.due.set(member, atMs);
-  }
-
   async enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
-    const relay = relayMember(onboardingId);
+    checkOnboardingId(onboardingId);
     checkTimeMs('nowMs', nowMs);
     events.forEach((event) => checkWebhookId(event.webhook_id));
     for (const { webhook_id: id, body } of events) {
@@ -60,10 +59,9 @@ export class MemoryWebhookQueue implements WebhookQueue {
       this.attempts.delete(id);
       this.due.set(webhookMember(id), nowMs);
     }
-    this.due.delete(relay);
   }
 
-  async claimDue(nowMs: number, leaseMs: number, max: number): Promise<DueItem[]> {
+  async claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]> {
     checkTimeMs('nowMs', nowMs);
     const leaseEnd = nowMs + checkLeaseMs(leaseMs);
     const members = [...this.due]
@@ -71,26 +69,19 @@ export class MemoryWebhookQueue implements WebhookQueue {
       .sort(([a, sa], [b, sb]) => sa - sb || (a < b ? -1 : a > b ? 1 : 0))
       .slice(0, checkClaimMax(max))
       .map(([member]) => member);
-    const items: DueItem[] = [];
+    const webhooks: QueuedWebhook[] = [];
     for (const member of members) {
-      const item = this.itemFor(member);
-      if (item === null) {
+      const id = member.slice(2);
+      const entry = this.events.get(id);
+      // A webhook gone meanwhile is dropped rather than handed out.
+      if (!entry) {
         this.due.delete(member);
         continue;
       }
       this.due.set(member, leaseEnd);
-      items.push(item);
+      webhooks.push(toQueuedWebhook(entry, this.progressOf(id)));
     }
-    return items;
-  }
-
-  /** The item a due member stands for, or null for a webhook whose entry is gone. */
-  private itemFor(member: string): DueItem | null {
-    const id = member.slice(2);
-    if (member.startsWith('r:')) return { kind: 'relay', onboardingId: id };
-    const entry = this.events.get(id);
-    if (!entry) return null;
-    return { kind: 'webhook', webhook: toQueuedWebhook(entry, this.progressOf(id)) };
+    return webhooks;
   }
 
   async ackWebhook(webhookId: string, nowMs: number): Promise<void> {
@@ -134,8 +125,8 @@ export class MemoryWebhookQueue implements WebhookQueue {
     this.due.delete(webhookMember(id));
   }
 
-  async releaseLease(item: DueItem, atMs: number): Promise<void> {
-    const member = dueMember(item);
+  async releaseLease(webhookId: string, atMs: number): Promise<void> {
+    const member = webhookMember(webhookId);
     checkTimeMs('atMs', atMs);
     if (this.due.has(member)) this.due.set(member, atMs);
   }

@@ -38,7 +38,7 @@ import type {
   CompleteResult,
   Completion,
   DeadLetter,
-  DueItem,
+  ExpireResult,
   IdempotencyClaim,
   IdempotencyResult,
   LastError,
@@ -46,10 +46,13 @@ import type {
   ListQuery,
   OnboardingRecord,
   OutboxEvent,
+  QueuedWebhook,
+  ReconcileSchedule,
   Store,
   WebhookQueue,
   WebhookQueueStats,
 } from './store';
+import { RedisReconcileSchedule } from './redis-reconcile-schedule';
 import { RedisWebhookQueue } from './redis-webhook-queue';
 
 export interface RedisStoreOptions {
@@ -68,12 +71,13 @@ const MAX_BATCHES_PER_LIST = 20;
  */
 const ORPHAN_GRACE_MS = 10 * 60 * 1000;
 
-export class RedisStore implements Store, WebhookQueue {
+export class RedisStore implements Store, WebhookQueue, ReconcileSchedule {
   private readonly keys: StoreKeys;
   private readonly clock: Clock;
   private readonly ownsConnection: boolean;
   private readonly scripts: StoreScripts;
   private readonly queue: RedisWebhookQueue;
+  private readonly schedule: RedisReconcileSchedule;
 
   constructor(
     private readonly redis: RedisClient,
@@ -84,6 +88,7 @@ export class RedisStore implements Store, WebhookQueue {
     this.ownsConnection = options.ownsConnection ?? false;
     this.scripts = defineStoreScripts(redis);
     this.queue = new RedisWebhookQueue(redis, this.keys.webhooks(), this.scripts.indexPage);
+    this.schedule = new RedisReconcileSchedule(redis, this.keys.reconcile());
   }
 
   async createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void> {
@@ -197,6 +202,22 @@ export class RedisStore implements Store, WebhookQueue {
     return outcomeWithRecord(reply) as CancelResult;
   }
 
+  async expireOnboarding(
+    onboardingId: string,
+    time: string,
+    event: OutboxEvent | null,
+    ttlSeconds: number,
+  ): Promise<ExpireResult> {
+    const recordKey = this.keys.record(onboardingId);
+    checkTtlSeconds('ttlSeconds', ttlSeconds);
+    const reply = await this.scripts.expireOnboarding(recordKey, this.keys.outbox(onboardingId), {
+      time,
+      ttl: ttlSeconds,
+      event: event === null ? '' : encodeOutboxEvent(event),
+    });
+    return outcomeWithRecord(reply) as ExpireResult;
+  }
+
   async claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyResult> {
     const key = this.keys.idempotency(claim.key);
     checkTtlSeconds('ttlSeconds', claim.ttlSeconds);
@@ -230,15 +251,11 @@ export class RedisStore implements Store, WebhookQueue {
 
   // The webhook queue: the store forwards to it, so callers hold one object for both.
 
-  armRelay(onboardingId: string, atMs: number): Promise<void> {
-    return this.queue.armRelay(onboardingId, atMs);
-  }
-
   enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
     return this.queue.enqueueWebhooks(onboardingId, events, nowMs);
   }
 
-  claimDue(nowMs: number, leaseMs: number, max: number): Promise<DueItem[]> {
+  claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]> {
     return this.queue.claimDue(nowMs, leaseMs, max);
   }
 
@@ -264,8 +281,8 @@ export class RedisStore implements Store, WebhookQueue {
     return this.queue.deadLetterWebhook(webhookId, attempts, lastError, nowMs);
   }
 
-  releaseLease(item: DueItem, atMs: number): Promise<void> {
-    return this.queue.releaseLease(item, atMs);
+  releaseLease(webhookId: string, atMs: number): Promise<void> {
+    return this.queue.releaseLease(webhookId, atMs);
   }
 
   listDeadLetters(
@@ -282,12 +299,46 @@ export class RedisStore implements Store, WebhookQueue {
   stats(nowMs: number): Promise<WebhookQueueStats> {
     return this.queue.stats(nowMs);
   }
+
+  // The reconciliation schedule, forwarded likewise.
+
+  scheduleCheck(onboardingId: string, atMs: number): Promise<void> {
+    return this.schedule.scheduleCheck(onboardingId, atMs);
+  }
+
+  claimDueChecks(nowMs: number, leaseMs: number, max: number): Promise<string[]> {
+    return this.schedule.claimDueChecks(nowMs, leaseMs, max);
+  }
+
+  dropCheck(onboardingId: string): Promise<void> {
+    return this.schedule.dropCheck(onboardingId);
+  }
+
+  countChecks(): Promise<number> {
+    return this.schedule.countChecks();
+  }
+
+  listChecks(max: number): Promise<string[]> {
+    return this.schedule.listChecks(max);
+  }
+
+  spendReconcileBudget(windowStartMs: number, cap: number): Promise<boolean> {
+    return this.schedule.spendReconcileBudget(windowStartMs, cap);
+  }
+
+  pauseUpstream(untilMs: number): Promise<void> {
+    return this.schedule.pauseUpstream(untilMs);
+  }
+
+  upstreamPausedUntil(): Promise<number> {
+    return this.schedule.upstreamPausedUntil();
+  }
 }
 
-function outcomeWithRecord(reply: OutcomeReply): CompleteResult | CancelResult {
+function outcomeWithRecord(reply: OutcomeReply): CompleteResult | CancelResult | ExpireResult {
   const [outcome, pairs] = reply;
   if (outcome === 'not_found') return { outcome };
   const record = decodeRecord(pairsToFields(pairs ?? []));
   if (record === null) throw new Error(`The store script answered ${outcome} without a record.`);
-  return { outcome, record } as CompleteResult | CancelResult;
+  return { outcome, record } as CompleteResult | CancelResult | ExpireResult;
 }

@@ -1,10 +1,9 @@
-// The webhook queue in Redis: one due set for webhooks and relay markers, every step one script on one slot.
+// The webhook queue in Redis: one due set of webhooks, every step one script on one slot.
 import type { WebhookQueueKeys } from './keys';
 import { checkListLimit } from './list-cursor';
 import type { RedisClient, StoreScripts } from './scripts';
 import type {
   DeadLetter,
-  DueItem,
   OutboxEvent,
   QueuedWebhook,
   WebhookQueue,
@@ -15,18 +14,18 @@ import {
   checkAttempts,
   checkClaimMax,
   checkLeaseMs,
+  checkOnboardingId,
   checkTimeMs,
   checkWebhookId,
   deadLetterComesAfter,
   decodeDeadLetterCursor,
   decodeProgress,
   decodeQueueEntry,
-  dueMember,
   encodeDeadLetterCursor,
   encodeProgress,
   encodeQueueEntry,
-  relayMember,
   toQueuedWebhook,
+  webhookMember,
   type DeadLetterPosition,
 } from './webhook-queue-codec';
 import { defineWebhookQueueScripts, type WebhookQueueScripts } from './webhook-queue-scripts';
@@ -43,17 +42,8 @@ export class RedisWebhookQueue implements WebhookQueue {
     this.scripts = defineWebhookQueueScripts(redis, keys);
   }
 
-  async armRelay(onboardingId: string, atMs: number): Promise<void> {
-    await this.redis.zadd(
-      this.keys.due,
-      'NX',
-      checkTimeMs('atMs', atMs),
-      relayMember(onboardingId),
-    );
-  }
-
   async enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
-    const relay = relayMember(onboardingId);
+    checkOnboardingId(onboardingId);
     checkTimeMs('nowMs', nowMs);
     const pairs = events.flatMap((event) => [
       checkWebhookId(event.webhook_id),
@@ -64,26 +54,18 @@ export class RedisWebhookQueue implements WebhookQueue {
         enqueued_at: nowMs,
       }),
     ]);
-    await this.scripts.enqueue(nowMs, relay, pairs);
+    if (pairs.length > 0) await this.scripts.enqueue(nowMs, pairs);
   }
 
-  async claimDue(nowMs: number, leaseMs: number, max: number): Promise<DueItem[]> {
+  async claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]> {
     checkTimeMs('nowMs', nowMs);
     const flat = await this.scripts.claim(nowMs, nowMs + checkLeaseMs(leaseMs), checkClaimMax(max));
-    const items: DueItem[] = [];
-    for (let i = 0; i + 2 < flat.length; i += 3) {
-      const member = flat[i] as string;
-      if (member.startsWith('r:')) {
-        items.push({ kind: 'relay', onboardingId: member.slice(2) });
-      } else {
-        const entry = decodeQueueEntry(flat[i + 1] as string);
-        items.push({
-          kind: 'webhook',
-          webhook: toQueuedWebhook(entry, decodeProgress(flat[i + 2])),
-        });
-      }
+    const webhooks: QueuedWebhook[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const entry = decodeQueueEntry(flat[i] as string);
+      webhooks.push(toQueuedWebhook(entry, decodeProgress(flat[i + 1])));
     }
-    return items;
+    return webhooks;
   }
 
   async ackWebhook(webhookId: string, nowMs: number): Promise<void> {
@@ -111,8 +93,8 @@ export class RedisWebhookQueue implements WebhookQueue {
     await this.scripts.deadLetter(checkWebhookId(webhookId), checkTimeMs('nowMs', nowMs), progress);
   }
 
-  async releaseLease(item: DueItem, atMs: number): Promise<void> {
-    await this.redis.zadd(this.keys.due, 'XX', checkTimeMs('atMs', atMs), dueMember(item));
+  async releaseLease(webhookId: string, atMs: number): Promise<void> {
+    await this.redis.zadd(this.keys.due, 'XX', checkTimeMs('atMs', atMs), webhookMember(webhookId));
   }
 
   async listDeadLetters(

@@ -56,6 +56,21 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return {'cancelled', redis.call('HGETALL', KEYS[1])}
 `;
 
+/**
+ * KEYS: record, outbox. ARGV: expiry time, ttl, event ('' for none) → {outcome, HGETALL}.
+ * Only a pending onboarding expires; the event is written in the same step (the outbox).
+ */
+const EXPIRE = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'not_found'} end
+if status ~= 'pending' then return {'not_pending', redis.call('HGETALL', KEYS[1])} end
+redis.call('HSET', KEYS[1], 'status', 'expired', 'expired_time', ARGV[1])
+if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return {'expired', redis.call('HGETALL', KEYS[1])}
+`;
+
 /** KEYS: claim. ARGV: the value prefix naming the onboarding → 1 deleted, 0 not ours or gone. */
 const RELEASE_CLAIM = `
 local value = redis.call('GET', KEYS[1])
@@ -82,6 +97,7 @@ const DEFINITIONS = {
   llrCompleteOnboarding: { numberOfKeys: 2, lua: COMPLETE },
   llrRecordFailure: { numberOfKeys: 1, lua: RECORD_FAILURE },
   llrCancelOnboarding: { numberOfKeys: 1, lua: CANCEL },
+  llrExpireOnboarding: { numberOfKeys: 2, lua: EXPIRE },
   llrReleaseClaim: { numberOfKeys: 1, lua: RELEASE_CLAIM },
   llrIndexPage: { numberOfKeys: 1, lua: INDEX_PAGE },
 } as const;
@@ -103,6 +119,11 @@ export interface StoreScripts {
   ): Promise<OutcomeReply>;
   recordFailure(recordKey: string, lastError: string): Promise<number>;
   cancelOnboarding(recordKey: string, time: string, ttl: number): Promise<OutcomeReply>;
+  expireOnboarding(
+    recordKey: string,
+    outboxKey: string,
+    args: { time: string; ttl: number; event: string },
+  ): Promise<OutcomeReply>;
   releaseClaim(claimKey: string, valuePrefix: string): Promise<number>;
   indexPage(indexKey: string, maxScore: string, count: number): Promise<[number, string[]]>;
 }
@@ -130,6 +151,8 @@ export function defineStoreScripts(client: RedisClient): StoreScripts {
     recordFailure: async (key, lastError) => (await run.llrRecordFailure(key, lastError)) as number,
     cancelOnboarding: async (key, time, ttl) =>
       (await run.llrCancelOnboarding(key, time, ttl)) as OutcomeReply,
+    expireOnboarding: async (recordKey, outboxKey, a) =>
+      (await run.llrExpireOnboarding(recordKey, outboxKey, a.time, a.ttl, a.event)) as OutcomeReply,
     releaseClaim: async (key, prefix) => (await run.llrReleaseClaim(key, prefix)) as number,
     indexPage: async (key, maxScore, count) =>
       (await run.llrIndexPage(key, maxScore, count)) as [number, string[]],

@@ -65,6 +65,11 @@ export type CancelResult =
   | { outcome: 'not_pending'; record: OnboardingRecord }
   | { outcome: 'not_found' };
 
+export type ExpireResult =
+  | { outcome: 'expired'; record: OnboardingRecord }
+  | { outcome: 'not_pending'; record: OnboardingRecord }
+  | { outcome: 'not_found' };
+
 export interface ListQuery {
   status?: OnboardingStatus;
   /** 1..100 */
@@ -112,6 +117,16 @@ export interface Store {
   recordFailure(onboardingId: string, error: LastError): Promise<void>;
   /** Pending → cancelled, atomically. */
   cancelOnboarding(onboardingId: string, time: string, ttlSeconds: number): Promise<CancelResult>;
+  /**
+   * Pending → expired, atomically with its outbox event (if any); re-sets the TTL to ttlSeconds.
+   * Exactly one concurrent caller gets 'expired'.
+   */
+  expireOnboarding(
+    onboardingId: string,
+    time: string,
+    event: OutboxEvent | null,
+    ttlSeconds: number,
+  ): Promise<ExpireResult>;
   /** Claims an Idempotency-Key for an onboarding about to be created, or returns the first claim. */
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyResult>;
   /** Drops a claim whose creation failed, so a retry can create. Only if it still names onboardingId. */
@@ -142,10 +157,6 @@ export interface DeadLetter extends QueuedWebhook {
   dead_at: number;
 }
 
-/** What claimDue hands a worker: a webhook to deliver, or an onboarding whose outbox must be relayed. */
-export type DueItem =
-  { kind: 'webhook'; webhook: QueuedWebhook } | { kind: 'relay'; onboardingId: string };
-
 export interface WebhookQueueStats {
   /** Webhooks waiting or in flight (not dead). */
   depth: number;
@@ -156,19 +167,18 @@ export interface WebhookQueueStats {
 
 /**
  * The webhook delivery queue, shared by every instance. Outbox events are written atomically with
- * the onboarding change (Store.completeOnboarding); a relay marker armed *before* that change makes
- * sure a crash between the change and the enqueue still gets the events relayed later.
+ * the onboarding change (completion or expiry) and enqueued right after it; a crash between the two
+ * is covered by the onboarding's reconciliation check, which relays the outbox later
+ * (src/onboarding/outbox-relay.ts).
  */
 export interface WebhookQueue {
-  /** Marks that onboardingId may have outbox events to relay; becomes due at atMs unless relayed first. */
-  armRelay(onboardingId: string, atMs: number): Promise<void>;
   /**
    * Enqueues events (as written to onboardingId's outbox) due now, skipping any already queued,
-   * dead or delivered, and drops the relay marker. Idempotent.
+   * dead or delivered. Idempotent.
    */
   enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void>;
-  /** Leases up to `max` due items until nowMs + leaseMs (another instance takes them after that). */
-  claimDue(nowMs: number, leaseMs: number, max: number): Promise<DueItem[]>;
+  /** Leases up to `max` due webhooks until nowMs + leaseMs (another instance takes them after that). */
+  claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]>;
   /** Delivered: removes it from the queue and remembers it as delivered (so a relay never re-adds it). */
   ackWebhook(webhookId: string, nowMs: number): Promise<void>;
   /** Failed, to retry at atMs, with its attempt count and last error. */
@@ -185,8 +195,11 @@ export interface WebhookQueue {
     lastError: string,
     nowMs: number,
   ): Promise<void>;
-  /** Makes a leased item due at atMs again (shutdown hands unfinished work to other instances). */
-  releaseLease(item: DueItem, atMs: number): Promise<void>;
+  /**
+   * Makes a leased webhook due at atMs again (shutdown hands unfinished work to other instances).
+   * Does nothing if it is no longer queued.
+   */
+  releaseLease(webhookId: string, atMs: number): Promise<void>;
   /** Newest first. */
   listDeadLetters(
     limit: number,
@@ -195,4 +208,29 @@ export interface WebhookQueue {
   /** Puts a dead letter back in the queue, due now, attempts reset to 0. False if unknown. */
   redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean>;
   stats(nowMs: number): Promise<WebhookQueueStats>;
+}
+
+/**
+ * When each pending onboarding's link is next checked upstream (reconciliation), shared by every
+ * instance, with the shared upstream budget and pause. A claimed check is leased: it falls due again
+ * after the lease unless rescheduled or dropped, so a crashed instance loses nothing.
+ */
+export interface ReconcileSchedule {
+  /** Schedules (or moves) the onboarding's next check to atMs. */
+  scheduleCheck(onboardingId: string, atMs: number): Promise<void>;
+  /** Leases up to `max` checks due at nowMs until nowMs + leaseMs; earliest due first. */
+  claimDueChecks(nowMs: number, leaseMs: number, max: number): Promise<string[]>;
+  dropCheck(onboardingId: string): Promise<void>;
+  countChecks(): Promise<number>;
+  /** Up to `max` scheduled onboarding ids, earliest due first. */
+  listChecks(max: number): Promise<string[]>;
+  /**
+   * Spends one upstream request from the hourly window starting at windowStartMs, unless `cap` are
+   * already spent in it. True when it was spent.
+   */
+  spendReconcileBudget(windowStartMs: number, cap: number): Promise<boolean>;
+  /** Pauses reconciliation's upstream requests until untilMs (a later pause already set wins). */
+  pauseUpstream(untilMs: number): Promise<void>;
+  /** Until when upstream requests are paused (ms since the epoch); 0 when they are not. */
+  upstreamPausedUntil(): Promise<number>;
 }

@@ -8,7 +8,7 @@ import {
   encodeCursor,
   type IndexPosition,
 } from './list-cursor';
-import type { DueItem, QueuedWebhook } from './store';
+import type { QueuedWebhook } from './store';
 
 /** What never changes while a webhook is queued or dead: stored once, copied as an opaque string. */
 export interface QueueEntry {
@@ -85,19 +85,14 @@ export function toQueuedWebhook(entry: QueueEntry, progress: DeliveryProgress): 
   return { ...entry, attempts: progress.attempts, last_error: progress.last_error };
 }
 
-/** The due-set member of an item: `w:<webhook_id>` or `r:<onboarding_id>`. */
-export function dueMember(item: DueItem): string {
-  return item.kind === 'webhook'
-    ? webhookMember(item.webhook.webhook_id)
-    : relayMember(item.onboardingId);
-}
-
+/** A webhook's member in the due set: `w:<webhook_id>`. */
 export function webhookMember(webhookId: string): string {
   return `w:${checkWebhookId(webhookId)}`;
 }
 
-export function relayMember(onboardingId: string): string {
-  return `r:${checkKeyPart('onboarding id', onboardingId)}`;
+/** The onboarding a queued webhook belongs to: held to the same key-part rules as every other id. */
+export function checkOnboardingId(onboardingId: string): string {
+  return checkKeyPart('onboarding id', onboardingId);
 }
 
 export function checkWebhookId(webhookId: string): string {

@@ -18,10 +18,10 @@ const KEY_NAMES = [
 
 const LOCAL_KEYS = `local due, events, attempts, enqueued, dead, dead_events, delivered = unpack(KEYS)\n`;
 
-/** ARGV: now, relay member, then webhook_id/entry pairs → how many were added. */
+/** ARGV: now, then webhook_id/entry pairs → how many were added. */
 const ENQUEUE = `${LOCAL_KEYS}
 local added = 0
-for i = 3, #ARGV, 2 do
+for i = 2, #ARGV, 2 do
   local id, entry = ARGV[i], ARGV[i + 1]
   if redis.call('HEXISTS', events, id) == 0 and redis.call('HEXISTS', dead_events, id) == 0
       and not redis.call('ZSCORE', delivered, id) then
@@ -32,34 +32,25 @@ for i = 3, #ARGV, 2 do
     added = added + 1
   end
 end
-redis.call('ZREM', due, ARGV[2])
 return added
 `;
 
 /**
- * ARGV: now, lease end, max → {member, entry, attempts, …} ('' for a relay marker's entry and for no
- * attempts yet). A webhook member whose entry is gone is dropped rather than handed out.
+ * ARGV: now, lease end, max → {entry, attempts, …} ('' for no attempts yet). A due member with no
+ * queued entry behind it (a webhook gone meanwhile, or any member that is not `w:<webhook_id>`) is
+ * dropped rather than handed out.
  */
 const CLAIM = `${LOCAL_KEYS}
 local members = redis.call('ZRANGEBYSCORE', due, '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
 local out = {}
 for _, member in ipairs(members) do
-  local entry, progress = '', ''
-  local keep = true
-  if string.sub(member, 1, 2) == 'w:' then
-    local id = string.sub(member, 3)
-    entry = redis.call('HGET', events, id)
-    if entry then
-      progress = redis.call('HGET', attempts, id) or ''
-    else
-      keep = false
-    end
-  end
-  if keep then
+  local entry = false
+  local id = string.sub(member, 3)
+  if string.sub(member, 1, 2) == 'w:' then entry = redis.call('HGET', events, id) end
+  if entry then
     redis.call('ZADD', due, 'XX', ARGV[2], member)
-    out[#out + 1] = member
     out[#out + 1] = entry
-    out[#out + 1] = progress
+    out[#out + 1] = redis.call('HGET', attempts, id) or ''
   else
     redis.call('ZREM', due, member)
   end
@@ -131,8 +122,8 @@ type ScriptName = keyof typeof DEFINITIONS;
 type ScriptCommands = Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
 
 export interface WebhookQueueScripts {
-  enqueue(now: number, relayMember: string, idEntryPairs: string[]): Promise<number>;
-  /** Flat {member, entry, attempts} triples. */
+  enqueue(now: number, idEntryPairs: string[]): Promise<number>;
+  /** Flat {entry, attempts} pairs. */
   claim(now: number, leaseEnd: number, max: number): Promise<string[]>;
   ack(webhookId: string, now: number, forgetBefore: number): Promise<number>;
   reschedule(webhookId: string, at: number, progress: string): Promise<number>;
@@ -151,8 +142,8 @@ export function defineWebhookQueueScripts(
   const run = client as unknown as ScriptCommands;
   const allKeys = KEY_NAMES.map((name) => keys[name]);
   return {
-    enqueue: async (now, relay, pairs) =>
-      (await run.llrEnqueueWebhooks(...allKeys, now, relay, ...pairs)) as number,
+    enqueue: async (now, pairs) =>
+      (await run.llrEnqueueWebhooks(...allKeys, now, ...pairs)) as number,
     claim: async (now, leaseEnd, max) =>
       (await run.llrClaimDue(...allKeys, now, leaseEnd, max)) as string[],
     ack: async (id, now, forgetBefore) =>

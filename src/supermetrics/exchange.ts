@@ -78,9 +78,12 @@ export function createExchange(config: ExchangeConfig): Exchange {
     try {
       json = JSON.parse(text);
     } catch {
+      // A 2xx body carries the link, verifier included: say only how much came, never what.
+      const shown =
+        status >= 200 && status < 300 ? `${text.length} characters` : safeExcerpt(text, apiKey);
       return malformed(
         status,
-        `Supermetrics answered ${status} with a body that is not JSON: ${safeExcerpt(text, apiKey)}`,
+        `Supermetrics answered ${status} with a body that is not JSON: ${shown}`,
       );
     }
     if (status >= 200 && status < 300) {

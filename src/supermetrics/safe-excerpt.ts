@@ -4,6 +4,8 @@ const EXCERPT_CHARS = 60;
 // A proxy or debug page may echo our request headers back: never let a bearer token through.
 const BEARER = /bearer\s+\S*/gi;
 const UNPRINTABLE = /[^\x20-\x7e]/g;
+// Values that let someone complete a callback: blanked even when the excerpt cuts them short.
+const SECRET_FIELDS = /("(?:redirect_verifier|link_verifier|redirect_url|state)"\s*:\s*")[^"]*"?/g;
 
 /**
  * The first characters of `body` with the API key and any bearer token replaced. The window read
@@ -13,7 +15,10 @@ export function safeExcerpt(body: string, apiKey: string): string {
   if (body.length === 0) return '(empty)';
   let window = body.slice(0, EXCERPT_CHARS + apiKey.length);
   if (apiKey.length > 0) window = window.split(apiKey).join('[redacted]');
-  window = window.replace(BEARER, 'Bearer [redacted]').replace(UNPRINTABLE, '?');
+  window = window
+    .replace(BEARER, 'Bearer [redacted]')
+    .replace(SECRET_FIELDS, '$1[redacted]"')
+    .replace(UNPRINTABLE, '?');
   const excerpt = window.slice(0, EXCERPT_CHARS);
   return body.length > EXCERPT_CHARS ? `${JSON.stringify(excerpt)}…` : JSON.stringify(excerpt);
 }

@@ -31,3 +31,29 @@ export function loginCompletedEvent(
   };
   return { webhook_id: newWebhookId(random), body: JSON.stringify(body) };
 }
+
+/** `onboarding.expired`: the same data fields as login.completed, the login ones null. */
+export function onboardingExpiredEvent(
+  record: OnboardingRecord,
+  clock: Clock,
+  random: RandomSource = cryptoRandom,
+): OutboxEvent {
+  const body = {
+    type: 'onboarding.expired',
+    timestamp: new Date(clock.now()).toISOString(),
+    data: {
+      onboarding_id: record.onboarding_id,
+      link_id: record.link_id,
+      ds_id: record.ds_id,
+      ds_name: record.ds_name,
+      metadata: record.metadata,
+      expiry_time: record.expiry_time,
+      login_id: null,
+      login_username: null,
+      login_time: null,
+      user_id: null,
+      completed_via: null,
+    },
+  };
+  return { webhook_id: newWebhookId(random), body: JSON.stringify(body) };
+}

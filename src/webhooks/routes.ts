@@ -4,21 +4,13 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import { requestIdOf } from '../http/request-id';
 import type { Clock } from '../lib/clock';
-import { parseOrThrow } from '../onboarding/schemas';
+import { pageQuery, parseOrThrow } from '../onboarding/schemas';
 import { storeUnavailable } from '../store/unavailable';
 import type { DeadLetter, WebhookQueue } from '../store/store';
 
 const WEBHOOK_ID_PATTERN = /^msg_[A-Za-z0-9_-]{1,64}$/;
 
-const listQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 100, 'must be a whole number from 1 to 100')
-    .default(20),
-  cursor: z.string().max(512).optional(),
-});
+const listQuery = z.strictObject(pageQuery);
 
 export function toDeadLetterView(letter: DeadLetter) {
   return {

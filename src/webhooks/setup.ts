@@ -2,7 +2,7 @@
 import { Agent } from 'undici';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
-import type { Store, WebhookQueue } from '../store/store';
+import type { WebhookQueue } from '../store/store';
 import { deliverWebhook } from './deliver';
 import { createSigner } from './signer';
 import { createWebhookWorker, type DeliveryResult, type WebhookWorker } from './worker';
@@ -23,7 +23,7 @@ export interface WebhookDelivery {
 
 export function startWebhookDelivery(
   settings: WebhookSettings,
-  queue: WebhookQueue & Pick<Store, 'readOutbox'>,
+  queue: WebhookQueue,
   clock: Clock,
   logger: Logger,
   onDelivery?: (result: DeliveryResult) => void,
@@ -33,7 +33,6 @@ export function startWebhookDelivery(
   const target = { url: settings.url, sign, dispatcher, timeoutMs: settings.timeoutMs };
   const worker = createWebhookWorker({
     queue,
-    store: queue,
     deliver: (webhook, nowMs) => deliverWebhook(target, webhook, nowMs),
     clock,
     logger,

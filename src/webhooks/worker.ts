@@ -1,8 +1,8 @@
-// The delivery worker that runs in every instance: claims due items from the shared queue in Redis,
-// relays outboxes, delivers with a bounded concurrency, and acknowledges only after a 2xx.
+// The delivery worker that runs in every instance: claims due webhooks from the shared queue in Redis,
+// delivers them with a bounded concurrency, and acknowledges only after a 2xx.
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
-import type { DueItem, QueuedWebhook, Store, WebhookQueue } from '../store/store';
+import type { QueuedWebhook, WebhookQueue } from '../store/store';
 import type { DeliveryOutcome } from './deliver';
 import { nextRetry } from './retry-schedule';
 
@@ -10,15 +10,14 @@ export type DeliveryResult = 'delivered' | 'retry' | 'dead';
 
 export interface WebhookWorkerDeps {
   queue: WebhookQueue;
-  store: Pick<Store, 'readOutbox'>;
   deliver: (webhook: QueuedWebhook, nowMs: number) => Promise<DeliveryOutcome>;
   clock: Clock;
   logger: Logger;
   /** Deliveries in flight at most, per instance. */
   concurrency?: number;
-  /** How long a claimed item stays leased to this instance; past it another instance takes it. */
+  /** How long a claimed webhook stays leased to this instance; past it another instance takes it. */
   leaseMs?: number;
-  /** How often to look for due items when not woken. */
+  /** How often to look for due webhooks when not woken. */
   pollMs?: number;
   retryDelaysMs?: readonly number[];
   random?: () => number;
@@ -35,15 +34,12 @@ export interface WebhookWorker {
   idle(): Promise<void>;
 }
 
-function itemKey(item: DueItem): string {
-  return item.kind === 'webhook' ? `w:${item.webhook.webhook_id}` : `r:${item.onboardingId}`;
-}
-
 export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   const concurrency = deps.concurrency ?? 16;
   const leaseMs = deps.leaseMs ?? 60_000;
   const pollMs = deps.pollMs ?? 1000;
-  const inFlight = new Map<string, { item: DueItem; done: Promise<void> }>();
+  /** Deliveries in flight, by webhook_id. */
+  const inFlight = new Map<string, Promise<void>>();
   let running = false;
   let loop: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
@@ -96,19 +92,14 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
     return 'dead';
   }
 
-  async function process(item: DueItem): Promise<void> {
-    if (item.kind === 'relay') {
-      const events = await deps.store.readOutbox(item.onboardingId);
-      await deps.queue.enqueueWebhooks(item.onboardingId, events, deps.clock.now());
-      return;
-    }
-    const outcome = await deps.deliver(item.webhook, deps.clock.now());
-    const result = await settle(item.webhook, outcome);
-    deps.onDelivery?.(result, item.webhook);
+  async function process(webhook: QueuedWebhook): Promise<void> {
+    const outcome = await deps.deliver(webhook, deps.clock.now());
+    const result = await settle(webhook, outcome);
+    deps.onDelivery?.(result, webhook);
     const log = {
-      webhook_id: item.webhook.webhook_id,
-      onboarding_id: item.webhook.onboarding_id,
-      attempt: item.webhook.attempts + 1,
+      webhook_id: webhook.webhook_id,
+      onboarding_id: webhook.onboarding_id,
+      attempt: webhook.attempts + 1,
     };
     if (result === 'delivered') deps.logger.info(log, 'webhook delivered');
     else
@@ -118,21 +109,21 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
       );
   }
 
-  function begin(item: DueItem): void {
-    const key = itemKey(item);
-    const done = process(item)
+  function begin(webhook: QueuedWebhook): void {
+    const id = webhook.webhook_id;
+    const done = process(webhook)
       .catch((err: unknown) => {
         // The lease runs out and another attempt follows: nothing is lost.
         deps.logger.warn(
-          { err, item: key },
+          { err, webhook_id: id },
           'webhook work failed; it will be retried after its lease',
         );
       })
       .finally(() => {
-        inFlight.delete(key);
+        inFlight.delete(id);
         wake();
       });
-    inFlight.set(key, { item, done });
+    inFlight.set(id, done);
   }
 
   async function run(): Promise<void> {
@@ -141,9 +132,9 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
       let claimed = 0;
       if (free > 0) {
         try {
-          const items = await deps.queue.claimDue(deps.clock.now(), leaseMs, free);
-          claimed = items.length;
-          for (const item of items) if (running) begin(item);
+          const webhooks = await deps.queue.claimDue(deps.clock.now(), leaseMs, free);
+          claimed = webhooks.length;
+          for (const webhook of webhooks) if (running) begin(webhook);
         } catch (err) {
           deps.logger.warn({ err }, 'webhook queue unreachable; will retry');
         }
@@ -154,7 +145,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   }
 
   async function idle(): Promise<void> {
-    while (inFlight.size > 0) await Promise.all([...inFlight.values()].map((f) => f.done));
+    while (inFlight.size > 0) await Promise.all(inFlight.values());
   }
 
   return {
@@ -176,8 +167,8 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
       // Whatever is still in flight goes back to the queue now, for another instance.
       const now = deps.clock.now();
       await Promise.all(
-        [...inFlight.values()].map(({ item }) =>
-          deps.queue.releaseLease(item, now).catch(() => {}),
+        [...inFlight.keys()].map((webhookId) =>
+          deps.queue.releaseLease(webhookId, now).catch(() => {}),
         ),
       );
     },

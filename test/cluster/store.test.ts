@@ -7,6 +7,7 @@ import { RedisStore } from '../../src/store/redis-store';
 import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
+import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 import {
   deleteClusterKeys,
   describeWithCluster,
@@ -81,6 +82,20 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
     return {
       queue: new RedisStore(connection, { prefix }),
       cleanup: () => deleteClusterKeys(connection, prefix),
+    };
+  });
+
+  describeReconcileScheduleContract('RedisStore on Redis Cluster', async () => {
+    const prefix = uniquePrefix();
+    const clock = new ManualClock();
+    return {
+      store: new RedisStore(connection, { prefix, clock }),
+      clock,
+      cleanup: () => deleteClusterKeys(connection, prefix),
+      ttlSecondsOf: async (id) => {
+        const ms = await connection.pttl(`${prefix}:{${id}}:onb`);
+        return ms < 0 ? null : Math.ceil(ms / 1000);
+      },
     };
   });
 });

@@ -1,7 +1,7 @@
 // The WebhookQueue contract: one behaviour suite that every queue implementation must pass.
 import { randomBytes } from 'node:crypto';
 import { InvalidCursorError, InvalidKeyError } from '../../src/store/errors';
-import type { DueItem, OutboxEvent, QueuedWebhook, WebhookQueue } from '../../src/store/store';
+import type { OutboxEvent, QueuedWebhook, WebhookQueue } from '../../src/store/store';
 import { newOnboardingId } from './onboarding-fixtures';
 
 export interface WebhookQueueFixture {
@@ -17,14 +17,8 @@ function outboxEvent(body: unknown = { type: 'login.completed' }): OutboxEvent {
   return { webhook_id: `msg_${randomBytes(6).toString('hex')}`, body: JSON.stringify(body) };
 }
 
-function webhooksOf(items: DueItem[]): QueuedWebhook[] {
-  return items.flatMap((item) => (item.kind === 'webhook' ? [item.webhook] : []));
-}
-
-function idsOf(items: DueItem[]): string[] {
-  return items.map((item) =>
-    item.kind === 'webhook' ? item.webhook.webhook_id : `relay:${item.onboardingId}`,
-  );
+function idsOf(webhooks: QueuedWebhook[]): string[] {
+  return webhooks.map((webhook) => webhook.webhook_id);
 }
 
 export function describeWebhookQueueContract(
@@ -71,15 +65,12 @@ export function describeWebhookQueueContract(
 
         expect(items).toStrictEqual([
           {
-            kind: 'webhook',
-            webhook: {
-              webhook_id: event.webhook_id,
-              onboarding_id: onboardingId,
-              body: event.body,
-              attempts: 0,
-              enqueued_at: T0,
-              last_error: null,
-            },
+            webhook_id: event.webhook_id,
+            onboarding_id: onboardingId,
+            body: event.body,
+            attempts: 0,
+            enqueued_at: T0,
+            last_error: null,
           },
         ]);
       });
@@ -103,8 +94,15 @@ export function describeWebhookQueueContract(
         const items = await queue.claimDue(T0 + 1000, LEASE, 10);
 
         expect(idsOf(items)).toEqual([event.webhook_id]);
-        expect(webhooksOf(items)[0]?.enqueued_at).toBe(T0);
+        expect(items[0]?.enqueued_at).toBe(T0);
         await expect(queue.stats(T0 + 1000)).resolves.toMatchObject({ depth: 1 });
+      });
+
+      it('enqueues nothing for an empty outbox', async () => {
+        await queue.enqueueWebhooks(newOnboardingId(), [], T0);
+
+        await expect(queue.claimDue(T0 + 10 * LEASE, LEASE, 10)).resolves.toEqual([]);
+        await expect(queue.stats(T0)).resolves.toMatchObject({ depth: 0 });
       });
 
       it('does not re-enqueue a webhook that is queued and leased', async () => {
@@ -143,7 +141,9 @@ export function describeWebhookQueueContract(
         await expect(
           queue.enqueueWebhooks(newOnboardingId(), [{ webhook_id: 'a{b}', body: '{}' }], T0),
         ).rejects.toThrow(InvalidKeyError);
-        await expect(queue.armRelay('onb {x}', T0)).rejects.toThrow(InvalidKeyError);
+        await expect(queue.enqueueWebhooks('onb {x}', [outboxEvent()], T0)).rejects.toThrow(
+          InvalidKeyError,
+        );
         await expect(queue.ackWebhook('', T0)).rejects.toThrow(InvalidKeyError);
       });
     });
@@ -185,7 +185,7 @@ export function describeWebhookQueueContract(
         await queue.rescheduleWebhook(event.webhook_id, T0 + 5000, 1, 'HTTP 500');
 
         await expect(queue.claimDue(T0 + 4999, LEASE, 10)).resolves.toEqual([]);
-        const [item] = webhooksOf(await queue.claimDue(T0 + 5000, LEASE, 10));
+        const [item] = await queue.claimDue(T0 + 5000, LEASE, 10);
         expect(item).toMatchObject({
           webhook_id: event.webhook_id,
           attempts: 1,
@@ -254,7 +254,7 @@ export function describeWebhookQueueContract(
         await expect(queue.redeliverDeadLetter(event.webhook_id, T0 + 9000)).resolves.toBe(true);
 
         await expect(queue.claimDue(T0 + 8999, LEASE, 10)).resolves.toEqual([]);
-        const [item] = webhooksOf(await queue.claimDue(T0 + 9000, LEASE, 10));
+        const [item] = await queue.claimDue(T0 + 9000, LEASE, 10);
         expect(item).toMatchObject({
           webhook_id: event.webhook_id,
           attempts: 0,
@@ -319,64 +319,28 @@ export function describeWebhookQueueContract(
       });
     });
 
-    describe('relay markers', () => {
-      it('hands out an armed relay marker once it is due', async () => {
-        const onboardingId = newOnboardingId();
-        await queue.armRelay(onboardingId, T0 + 60_000);
-
-        await expect(queue.claimDue(T0 + 59_999, LEASE, 10)).resolves.toEqual([]);
-        await expect(queue.claimDue(T0 + 60_000, LEASE, 10)).resolves.toStrictEqual([
-          { kind: 'relay', onboardingId },
-        ]);
-        await expect(queue.claimDue(T0 + 60_000 + LEASE - 1, LEASE, 10)).resolves.toEqual([]);
-        await expect(queue.claimDue(T0 + 60_000 + LEASE, LEASE, 10)).resolves.toHaveLength(1);
-      });
-
-      it('drops the marker when the outbox is enqueued, with or without events', async () => {
-        const withEvents = newOnboardingId();
-        const withoutEvents = newOnboardingId();
-        await queue.armRelay(withEvents, T0);
-        await queue.armRelay(withoutEvents, T0);
-        const event = outboxEvent();
-
-        await queue.enqueueWebhooks(withEvents, [event], T0 + 1);
-        await queue.enqueueWebhooks(withoutEvents, [], T0 + 1);
-
-        expect(idsOf(await queue.claimDue(T0 + 1, LEASE, 10))).toEqual([event.webhook_id]);
-      });
-
-      it('never moves an armed marker, neither earlier nor later', async () => {
-        const onboardingId = newOnboardingId();
-        await queue.armRelay(onboardingId, T0 + 60_000);
-        await queue.armRelay(onboardingId, T0 + 1000);
-        await queue.armRelay(onboardingId, T0 + 120_000);
-
-        await expect(queue.claimDue(T0 + 59_999, LEASE, 10)).resolves.toEqual([]);
-        await expect(queue.claimDue(T0 + 60_000, LEASE, 10)).resolves.toHaveLength(1);
-      });
-    });
-
     describe('releasing leases', () => {
-      it('makes a leased webhook and a leased relay marker due again at the given time', async () => {
-        const { event } = await enqueued();
-        await queue.armRelay(newOnboardingId(), T0);
+      it('makes leased webhooks due again at the given time', async () => {
+        const first = await enqueued();
+        const second = await enqueued();
         const items = await queue.claimDue(T0, LEASE, 10);
         expect(items).toHaveLength(2);
 
-        for (const item of items) await queue.releaseLease(item, T0 + 10);
+        for (const item of items) await queue.releaseLease(item.webhook_id, T0 + 10);
 
         await expect(queue.claimDue(T0 + 9, LEASE, 10)).resolves.toEqual([]);
         const again = await queue.claimDue(T0 + 10, LEASE, 10);
-        expect(again).toHaveLength(2);
-        expect(idsOf(again)).toContain(event.webhook_id);
+        expect(idsOf(again).sort()).toEqual(
+          [first.event.webhook_id, second.event.webhook_id].sort(),
+        );
       });
 
       it('does not bring back an item that was acknowledged meanwhile', async () => {
         const { event } = await enqueued();
-        const [item] = await queue.claimDue(T0, LEASE, 10);
+        await queue.claimDue(T0, LEASE, 10);
         await queue.ackWebhook(event.webhook_id, T0 + 1);
 
-        await queue.releaseLease(item as DueItem, T0 + 2);
+        await queue.releaseLease(event.webhook_id, T0 + 2);
 
         await expect(queue.claimDue(T0 + 2, LEASE, 10)).resolves.toEqual([]);
       });
@@ -391,12 +355,11 @@ export function describeWebhookQueueContract(
         });
       });
 
-      it('counts queued webhooks (leased or not, relay markers aside), the oldest age and dead letters', async () => {
+      it('counts queued webhooks (leased or not), the oldest age and dead letters', async () => {
         await enqueued(T0);
         await enqueued(T0 + 1000);
         await enqueued(T0 + 2000);
         await queue.claimDue(T0 + 2000, LEASE, 1);
-        await queue.armRelay(newOnboardingId(), T0 - 99_000);
         await deadLettered(T0 + 3000);
 
         await expect(queue.stats(T0 + 10_000)).resolves.toEqual({

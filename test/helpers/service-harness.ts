@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../../src/lib/clock';
 import { cryptoRandom } from '../../src/lib/ids';
 import type { Metrics } from '../../src/ops/metrics';
 import { MemoryStore } from '../../src/store/memory-store';
-import type { Store, WebhookQueue } from '../../src/store/store';
+import type { ReconcileSchedule, Store, WebhookQueue } from '../../src/store/store';
 import { startWebhookDelivery, type WebhookDelivery } from '../../src/webhooks/setup';
 import {
   createSimulator,
@@ -14,7 +14,7 @@ import {
   type SimulatorOptions,
 } from '../../src/simulator';
 import { createSupermetricsClient } from '../../src/supermetrics/client';
-import type { SupermetricsClient } from '../../src/supermetrics/types';
+import type { ExchangeInfo, SupermetricsClient } from '../../src/supermetrics/types';
 import { captureLog, type CapturedLog } from './log-capture';
 import { createTestRedisStore, type TestRedisStore } from './redis-store';
 
@@ -32,6 +32,8 @@ export interface HarnessOptions {
   clock?: Clock;
   /** Starts a webhook worker delivering to this URL (retry delays shortened for tests). */
   webhooks?: { url: string; retryDelaysMs?: number[]; timeoutMs?: number };
+  /** Also told of every upstream exchange (e.g. a reconciler's observeExchange). */
+  onUpstreamExchange?: (info: ExchangeInfo) => void;
 }
 
 export const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
@@ -72,7 +74,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     baseUrl: upstream.apiUrl,
     apiKey: SIM_KEY,
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    onExchange: options.metrics && ((info) => options.metrics!.observeUpstream(info)),
+    onExchange: (info) => {
+      options.metrics?.observeUpstream(info);
+      options.onUpstreamExchange?.(info);
+    },
   });
   const given = typeof options.store === 'object' ? options.store : null;
   const redis = options.store === 'memory' || given ? null : createTestRedisStore(clock);
@@ -108,6 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     onWebhookEnqueued: () => webhooks?.worker.wake(),
     loginRetryDelaysMs: [5, 5, 5],
     metrics: options.metrics,
+    reconcileSchedule: store as Store & ReconcileSchedule,
     ...options.app,
   };
   const app = createApp(deps);

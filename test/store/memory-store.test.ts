@@ -4,6 +4,7 @@ import { MemoryStore } from '../../src/store/memory-store';
 import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
+import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 
 describeStoreContract('MemoryStore', async () => {
   const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
@@ -19,6 +20,17 @@ describeStoreContract('MemoryStore', async () => {
 describeWebhookQueueContract('MemoryStore', async () => {
   const store = new MemoryStore();
   return { queue: store, cleanup: () => store.close() };
+});
+
+describeReconcileScheduleContract('MemoryStore', async () => {
+  const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
+  const store = new MemoryStore({ clock });
+  return {
+    store,
+    clock,
+    cleanup: () => store.close(),
+    ttlSecondsOf: async (id) => store.ttlSecondsOf(id),
+  };
 });
 
 describe('MemoryStore expiry', () => {

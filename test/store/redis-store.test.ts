@@ -13,6 +13,7 @@ import {
 } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
+import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 
 const COMPLETED_TTL = 90 * 24 * 3600;
 
@@ -69,6 +70,24 @@ describeWebhookQueueContract('RedisStore', async () => {
     cleanup: async () => {
       await deleteKeysUnder(redis, prefix);
       await redis.quit();
+    },
+  };
+});
+
+describeReconcileScheduleContract('RedisStore', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniquePrefix();
+  const clock = new ManualClock();
+  return {
+    store: new RedisStore(redis, { prefix, clock }),
+    clock,
+    cleanup: async () => {
+      await deleteKeysUnder(redis, prefix);
+      await redis.quit();
+    },
+    ttlSecondsOf: async (id) => {
+      const ms = await redis.pttl(`${prefix}:{${id}}:onb`);
+      return ms < 0 ? null : Math.ceil(ms / 1000);
     },
   };
 });
@@ -255,9 +274,7 @@ describe('RedisStore on a real Redis', () => {
       const claims = Array.from({ length: 20 }, (_, i) =>
         (i % 2 === 0 ? store : otherStore).claimDue(now, 30_000, 3),
       );
-      const claimed = (await Promise.all(claims))
-        .flat()
-        .map((item) => (item.kind === 'webhook' ? item.webhook.webhook_id : item.onboardingId));
+      const claimed = (await Promise.all(claims)).flat().map((webhook) => webhook.webhook_id);
 
       expect(claimed).toHaveLength(50);
       expect(new Set(claimed).size).toBe(50);
@@ -270,7 +287,6 @@ describe('RedisStore on a real Redis', () => {
   it('keeps the webhook queue under one {webhooks} hash tag, bodies stored verbatim', async () => {
     const now = clock.now();
     const event = eventFor(pendingRecord(clock));
-    await store.armRelay('onb_relayed000001', now);
     await store.enqueueWebhooks('onb_queued0000001', [event], now);
     await store.claimDue(now, 30_000, 10);
     await store.rescheduleWebhook(event.webhook_id, now + 1000, 1, 'HTTP 500');
@@ -290,11 +306,22 @@ describe('RedisStore on a real Redis', () => {
     expect(await redis.zrange(`${base}:due`, 0, -1, 'WITHSCORES')).toEqual([
       `w:${event.webhook_id}`,
       String(now + 1000),
-      'r:onb_relayed000001',
-      String(now + 30_000),
     ]);
     const stored = JSON.parse((await redis.hget(`${base}:events`, event.webhook_id)) as string);
     expect(stored.body).toBe(event.body);
+  });
+
+  it('drops a due member that is not a queued webhook (a relay marker left by an older version)', async () => {
+    const now = clock.now();
+    const event = eventFor(pendingRecord(clock));
+    const due = `${prefix}:{webhooks}:due`;
+    await redis.zadd(due, now - 1, 'r:onb_leftover00001');
+    await store.enqueueWebhooks('onb_queued0000002', [event], now);
+
+    const claimed = await store.claimDue(now, 30_000, 10);
+
+    expect(claimed.map((webhook) => webhook.webhook_id)).toEqual([event.webhook_id]);
+    expect(await redis.zrange(due, 0, -1)).toEqual([`w:${event.webhook_id}`]);
   });
 
   it('leaves a connection it does not own open on close', async () => {

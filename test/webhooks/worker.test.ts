@@ -18,7 +18,6 @@ function setup(
   let hold: Promise<void> | null = null;
   const worker = createWebhookWorker({
     queue: store,
-    store,
     clock,
     logger: captureLog().logger,
     pollMs: 10,

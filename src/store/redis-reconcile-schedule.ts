@@ -1,0 +1,111 @@
+// The reconciliation schedule in Redis: a due set, per-window budget counters and the pause, one `{reconcile}` slot.
+import type { ReconcileKeys } from './keys';
+import {
+  BUDGET_KEY_TTL_SECONDS,
+  checkBudgetCap,
+  checkClaimMax,
+  checkLeaseMs,
+  checkOnboardingId,
+  checkTimeMs,
+} from './reconcile-schedule-codec';
+import type { RedisClient } from './scripts';
+import type { ReconcileSchedule } from './store';
+
+/** KEYS: due. ARGV: now, lease end, max → the claimed ids, each re-scored to the lease end. */
+const CLAIM = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id) end
+return ids
+`;
+
+/** KEYS: the window's counter. ARGV: cap, ttl seconds → 1 spent, 0 the cap is reached. */
+const SPEND = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+if used >= tonumber(ARGV[1]) then return 0 end
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
+/** KEYS: paused-until. ARGV: until → 1 set, 0 a later pause was already set. */
+const PAUSE = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+`;
+
+const DEFINITIONS = {
+  llrClaimChecks: CLAIM,
+  llrSpendReconcileBudget: SPEND,
+  llrPauseUpstream: PAUSE,
+} as const;
+
+type ScriptCommands = Record<
+  keyof typeof DEFINITIONS,
+  (...args: (string | number)[]) => Promise<unknown>
+>;
+
+export class RedisReconcileSchedule implements ReconcileSchedule {
+  private readonly run: ScriptCommands;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: ReconcileKeys,
+  ) {
+    for (const [name, lua] of Object.entries(DEFINITIONS)) {
+      redis.defineCommand(name, { numberOfKeys: 1, lua });
+    }
+    this.run = redis as unknown as ScriptCommands;
+  }
+
+  async scheduleCheck(onboardingId: string, atMs: number): Promise<void> {
+    await this.redis.zadd(
+      this.keys.due,
+      checkTimeMs('atMs', atMs),
+      checkOnboardingId(onboardingId),
+    );
+  }
+
+  async claimDueChecks(nowMs: number, leaseMs: number, max: number): Promise<string[]> {
+    checkTimeMs('nowMs', nowMs);
+    const leaseEnd = nowMs + checkLeaseMs(leaseMs);
+    return (await this.run.llrClaimChecks(
+      this.keys.due,
+      nowMs,
+      leaseEnd,
+      checkClaimMax(max),
+    )) as string[];
+  }
+
+  async dropCheck(onboardingId: string): Promise<void> {
+    await this.redis.zrem(this.keys.due, checkOnboardingId(onboardingId));
+  }
+
+  countChecks(): Promise<number> {
+    return this.redis.zcard(this.keys.due);
+  }
+
+  listChecks(max: number): Promise<string[]> {
+    return this.redis.zrange(this.keys.due, 0, checkClaimMax(max) - 1);
+  }
+
+  async spendReconcileBudget(windowStartMs: number, cap: number): Promise<boolean> {
+    const key = this.keys.budget(checkTimeMs('windowStartMs', windowStartMs));
+    const spent = await this.run.llrSpendReconcileBudget(
+      key,
+      checkBudgetCap(cap),
+      BUDGET_KEY_TTL_SECONDS,
+    );
+    return spent === 1;
+  }
+
+  async pauseUpstream(untilMs: number): Promise<void> {
+    await this.run.llrPauseUpstream(this.keys.pausedUntil, checkTimeMs('untilMs', untilMs));
+  }
+
+  async upstreamPausedUntil(): Promise<number> {
+    const value = await this.redis.get(this.keys.pausedUntil);
+    return value === null ? 0 : Number(value);
+  }
+}
