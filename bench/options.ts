@@ -1,0 +1,63 @@
+// The bench's command line: --quick (small counts), --cpu-prof (profile the callback phase), experiments.
+export interface BenchOptions {
+  quick: boolean;
+  cpuProf: boolean;
+  /** Pass Redis rate limiters (with limits far above the load) to createApp, to measure their cost. */
+  rateLimits: boolean;
+  /** Experiment: ioredis enableAutoPipelining on the service's connection (not what src/ does today). */
+  autoPipelining: boolean;
+  /** Concurrent connections of the load generator. */
+  connections: number;
+  baselineWarmupSeconds: number;
+  baselineSeconds: number;
+  /** Callbacks completed before the timed phase (JIT warm-up, connection set-up). */
+  warmupCallbacks: number;
+  /** Distinct onboardings completed in the timed phase; default: the warm-up rate × callbackSeconds. */
+  callbacks: number | null;
+  callbackSeconds: number;
+  /** Sequential POST /v1/onboardings (and upstream POST) samples. */
+  serialSamples: number;
+  webhookRate: number;
+  webhookSeconds: number;
+  backlogEvents: number;
+  logLevel: string;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--cpu-prof] [--rate-limits] [--auto-pipelining] [--callbacks N] [--backlog N]`;
+
+function readCount(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number (${USAGE})`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const options: BenchOptions = {
+    quick,
+    cpuProf: argv.includes('--cpu-prof'),
+    rateLimits: argv.includes('--rate-limits'),
+    autoPipelining: argv.includes('--auto-pipelining'),
+    connections: 50,
+    baselineWarmupSeconds: quick ? 1 : 2,
+    baselineSeconds: quick ? 4 : 10,
+    warmupCallbacks: quick ? 1000 : 2000,
+    callbacks: null,
+    callbackSeconds: quick ? 8 : 20,
+    serialSamples: quick ? 200 : 500,
+    webhookRate: 200,
+    webhookSeconds: quick ? 4 : 10,
+    backlogEvents: 10000,
+    logLevel: process.env.LOG_LEVEL ?? 'info',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--callbacks') options.callbacks = readCount(arg, argv[++i]);
+    else if (arg === '--backlog') options.backlogEvents = readCount(arg, argv[++i]);
+    else if (!['--quick', '--cpu-prof', '--rate-limits', '--auto-pipelining'].includes(arg))
+      throw new Error(`unknown argument ${arg} (${USAGE})`);
+  }
+  if (options.callbacks !== null && options.callbacks < options.connections)
+    throw new Error(`--callbacks must be at least ${options.connections}`);
+  return options;
+}

@@ -1,0 +1,276 @@
+// `npm run bench`: starts Redis, the simulator, the service and a bare Express baseline, measures, reports.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
+import { RedisStore } from '../src/store/redis-store';
+import { startChild, type BenchChild } from './children';
+import { progress, type BenchContext } from './context';
+import { formatProfile, summarizeProfile, type ProfileSummary } from './cpu-profile';
+import { openClients } from './onboardings';
+import { parseOptions, type BenchOptions } from './options';
+import {
+  measureBacklog,
+  measureBaseline,
+  measureCallbacks,
+  measurePostLatency,
+  measureWebhookLatency,
+} from './phases';
+import { deletePrefix } from './redis-memory';
+import { startBenchRedis } from './redis-server';
+import { figure, formatTable, writeReport, type Check, type Figure } from './report';
+import type { ServiceInfo } from './service-child';
+import type { SimulatorInfo } from './simulator-child';
+import { startSink } from './webhook-sink';
+
+const RESULTS_DIR = resolve(__dirname, '..', '..', 'bench', 'results');
+const MB = 1024 * 1024;
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
+async function measureAll(ctx: BenchContext): Promise<{ figures: Figure[]; checks: Check[] }> {
+  const base = await measureBaseline(ctx);
+  const cb = await measureCallbacks(ctx);
+  const post = await measurePostLatency(ctx);
+  const hooks = await measureWebhookLatency(ctx);
+  const backlog = await measureBacklog(ctx);
+  const final = await ctx.service.usage();
+
+  const bareRps = { value: base.load.perSecond, against: 'bare Express req/s' };
+  const bareCpu = { value: base.cpuUsPerRequest, against: 'bare Express CPU/req' };
+  const bareSerial = { value: base.serial.p50, against: 'bare Express serial p50' };
+  const bareRss = { value: base.rssBytes / MB, against: 'bare Express RSS' };
+  const addedP50 = post.service.p50 - post.upstream.p50;
+  const addedP99 = post.service.p99 - post.upstream.p99;
+  const figures = [
+    figure('baseline.rps', 'bare Express 302 over HTTPS', base.load.perSecond, 'req/s'),
+    figure('baseline.p50', 'bare Express latency p50', base.load.p50Ms, 'ms'),
+    figure('baseline.p99', 'bare Express latency p99', base.load.p99Ms, 'ms'),
+    figure('baseline.cpu', 'bare Express CPU per request', base.cpuUsPerRequest, 'µs'),
+    figure('baseline.serial_p50', 'bare Express serial round trip p50', base.serial.p50, 'ms'),
+    figure('baseline.rss', 'bare Express RSS after load', base.rssBytes / MB, 'MiB'),
+    figure('callback.rps', '/callback completions', cb.load.perSecond, 'completions/s', bareRps),
+    figure('callback.p50', '/callback latency p50', cb.load.p50Ms, 'ms', {
+      value: base.load.p50Ms,
+      against: 'bare Express p50',
+    }),
+    figure('callback.p99', '/callback latency p99', cb.load.p99Ms, 'ms', {
+      value: base.load.p99Ms,
+      against: 'bare Express p99',
+    }),
+    figure('callback.cpu', 'service CPU per completion', cb.cpuUsPerCompletion, 'µs', bareCpu),
+    figure(
+      'callback.cpu_with_webhooks',
+      'service CPU per completion incl. its webhook',
+      cb.cpuUsPerCompletionWithWebhooks,
+      'µs',
+      bareCpu,
+    ),
+    figure('callback.webhooks_done', 'all webhooks delivered after', cb.deliveredSeconds, 's'),
+    figure(
+      'post.create_rps',
+      'POST /v1/onboardings at 50 conns',
+      cb.createdPerSecond,
+      'req/s',
+      bareRps,
+    ),
+    figure('post.upstream_p50', 'upstream POST link p50 (serial)', post.upstream.p50, 'ms'),
+    figure('post.upstream_p99', 'upstream POST link p99 (serial)', post.upstream.p99, 'ms'),
+    figure('post.service_p50', 'POST /v1/onboardings p50 (serial)', post.service.p50, 'ms'),
+    figure('post.service_p99', 'POST /v1/onboardings p99 (serial)', post.service.p99, 'ms'),
+    figure('post.added_p50', 'POST added over upstream p50', addedP50, 'ms', bareSerial),
+    figure('post.added_p99', 'POST added over upstream p99', addedP99, 'ms', {
+      value: base.serial.p99,
+      against: 'bare Express serial p99',
+    }),
+    figure('webhook.rate', 'webhook phase completion rate', hooks.rate, 'completions/s'),
+    figure('webhook.p50', 'completion → delivery p50', hooks.fromCompletion.p50, 'ms', bareSerial),
+    figure('webhook.p99', 'completion → delivery p99', hooks.fromCompletion.p99, 'ms', bareSerial),
+    figure('webhook.resp_p50', 'callback response → delivery p50', hooks.fromResponse.p50, 'ms'),
+    figure('webhook.resp_p99', 'callback response → delivery p99', hooks.fromResponse.p99, 'ms'),
+    figure(
+      'backlog.rate',
+      `backlog drain (${backlog.events} events)`,
+      backlog.perSecond,
+      'events/s',
+      bareRps,
+    ),
+    figure('backlog.seconds', 'backlog drain time', backlog.seconds, 's'),
+    figure('backlog.cpu', 'service CPU per delivery', backlog.cpuUsPerDelivery, 'µs', bareCpu),
+    figure(
+      'redis.pending',
+      'Redis per pending onboarding (INFO)',
+      cb.memory.pendingBytesPerOnboarding,
+      'B',
+    ),
+    figure(
+      'redis.pending_record',
+      'pending record (MEMORY USAGE)',
+      cb.memory.pendingRecordBytes,
+      'B',
+    ),
+    figure(
+      'redis.completed',
+      'Redis per completed onboarding (INFO)',
+      cb.memory.completedBytesPerOnboarding,
+      'B',
+    ),
+    figure(
+      'redis.completed_record',
+      'completed record (MEMORY USAGE)',
+      cb.memory.completedRecordBytes,
+      'B',
+    ),
+    figure(
+      'redis.completed_outbox',
+      'completed outbox (MEMORY USAGE)',
+      cb.memory.completedOutboxBytes,
+      'B',
+    ),
+    figure(
+      'redis.queue_per_completed',
+      'webhook queue keys per completed',
+      cb.memory.webhookQueueBytesPerCompleted,
+      'B',
+    ),
+    figure(
+      'service.rss_after_callbacks',
+      'service RSS after callback load',
+      cb.rssAfterLoadBytes / MB,
+      'MiB',
+      bareRss,
+    ),
+    figure(
+      'service.rss_final',
+      'service RSS after all phases',
+      final.rssBytes / MB,
+      'MiB',
+      bareRss,
+    ),
+  ];
+  const target = cb.load.perSecond / base.load.perSecond;
+  const checks: Check[] = [
+    ...cb.checks,
+    ...hooks.checks,
+    ...backlog.checks,
+    {
+      what: 'target: completions ≥ 0.5× bare Express',
+      ok: target >= 0.5,
+      detail: `${target.toFixed(2)}×`,
+    },
+  ];
+  return { figures, checks };
+}
+
+async function startProcesses(
+  options: BenchOptions,
+  redisUrl: string,
+  prefix: string,
+  sinkUrl: string,
+) {
+  const upstreamKey = `sim_${randomBytes(9).toString('base64url')}`;
+  const simulator = await startChild<SimulatorInfo>(
+    'simulator',
+    join(__dirname, 'simulator-child.js'),
+    { BENCH_UPSTREAM_KEY: upstreamKey },
+  );
+  const service = await startChild<ServiceInfo>('service', join(__dirname, 'service-child.js'), {
+    BENCH_REDIS_URL: redisUrl,
+    BENCH_PREFIX: prefix,
+    BENCH_UPSTREAM_URL: simulator.info.apiUrl,
+    BENCH_UPSTREAM_KEY: upstreamKey,
+    BENCH_WEBHOOK_URL: sinkUrl,
+    BENCH_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+    BENCH_API_KEY: `sk_bench_${randomBytes(24).toString('base64url')}`,
+    BENCH_LOG_LEVEL: options.logLevel,
+    BENCH_RATE_LIMITS: options.rateLimits ? '1' : '0',
+    BENCH_AUTO_PIPELINING: options.autoPipelining ? '1' : '0',
+    NODE_ENV: 'production',
+  });
+  const baseline = await startChild<{ url: string }>(
+    'baseline',
+    join(__dirname, 'baseline-child.js'),
+    { NODE_ENV: 'production' },
+  );
+  return { simulator, service, baseline };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const timestamp = new Date().toISOString();
+  const runStarted = performance.now();
+  const redisServer = await startBenchRedis();
+  const prefix = `llrbench${randomBytes(4).toString('hex')}`;
+  const redis = new Redis(redisServer.url, { lazyConnect: false });
+  const sink = await startSink();
+  const children: BenchChild<unknown>[] = [];
+  let clients: ReturnType<typeof openClients> | null = null;
+  try {
+    progress(
+      `starting redis ${redisServer.private ? '(private)' : '(REDIS_URL)'}, simulator, service, baseline`,
+    );
+    const { simulator, service, baseline } = await startProcesses(
+      options,
+      redisServer.url,
+      prefix,
+      sink.url,
+    );
+    children.push(simulator, service, baseline);
+    clients = openClients(service.info, simulator.info);
+    const ctx: BenchContext = {
+      options,
+      service,
+      baseline,
+      simulator,
+      clients,
+      redis,
+      store: new RedisStore(redis, { prefix }),
+      prefix,
+      sink,
+      resultsDir: RESULTS_DIR,
+      timestamp: timestamp.replace(/[:.]/g, '-'),
+    };
+    const { figures, checks } = await measureAll(ctx);
+    let profile: ProfileSummary | undefined;
+    if (options.cpuProf)
+      profile = summarizeProfile(
+        join(RESULTS_DIR, 'profiles', `service-callbacks-${ctx.timestamp}.cpuprofile`),
+      );
+    const file = writeReport(RESULTS_DIR, {
+      timestamp,
+      commit: gitCommit(),
+      node: process.version,
+      cpus: cpus().length,
+      options,
+      figures,
+      checks,
+      profile,
+    });
+    const seconds = (performance.now() - runStarted) / 1000;
+    process.stdout.write(
+      `\nlogin-link-receiver bench${options.quick ? ' (--quick)' : ''}${options.cpuProf ? ' (--cpu-prof: figures include profiler overhead)' : ''}` +
+        `${options.rateLimits ? ' (--rate-limits)' : ''}${options.autoPipelining ? ' (--auto-pipelining)' : ''}, ${cpus().length} CPUs, node ${process.version}, ${seconds.toFixed(0)} s\n\n` +
+        `${formatTable(figures, checks)}\n\n${profile ? `${formatProfile(profile)}\n\n` : ''}results: ${file}\n`,
+    );
+    if (checks.some((c) => !c.ok && !c.what.startsWith('target'))) process.exitCode = 1;
+  } finally {
+    await clients?.close();
+    for (const child of children.reverse()) await child.stop();
+    await sink.close();
+    if (!redisServer.private) await deletePrefix(redis, prefix).catch(() => {});
+    redis.disconnect();
+    await redisServer.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
