@@ -27,6 +27,8 @@ export interface Config {
   /** Requests per minute: per client address on /callback, per API key on /v1. */
   rateLimits: { callbackPerMinute: number; apiPerMinute: number };
   logLevel: LogLevel;
+  /** Human-readable log lines (pino-pretty) instead of JSON; only when asked for. */
+  logPretty: boolean;
   simulator: { port: number; apiKey: string };
   /** The pieces that fall back to sandbox stand-ins because their variables are unset. */
   sandbox: {
@@ -218,6 +220,10 @@ const schema = z.object({
   RATE_LIMIT_CALLBACK: perMinute,
   RATE_LIMIT_API: perMinute,
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).optional()),
+  LOG_PRETTY: z.preprocess(
+    blankToUndefined,
+    z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).optional(),
+  ),
   SIMULATOR_PORT: port,
   SIMULATOR_API_KEY: optionalString,
 });
@@ -331,6 +337,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       apiPerMinute: e.RATE_LIMIT_API ?? 600,
     },
     logLevel: e.LOG_LEVEL ?? 'info',
+    logPretty: e.LOG_PRETTY === 'true' || e.LOG_PRETTY === '1',
     simulator: { port: e.SIMULATOR_PORT ?? 8081, apiKey: e.SIMULATOR_API_KEY ?? 'sandbox' },
     sandbox: {
       simulator: supermetrics === null,

@@ -51,7 +51,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const runtime = await buildRuntime(config, logger);
   const app = createApp({
     store: runtime.store,

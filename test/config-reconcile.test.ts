@@ -30,3 +30,12 @@ describe('loadConfig: reconciliation', () => {
     },
   );
 });
+
+describe('loadConfig: logs', () => {
+  it('writes JSON unless LOG_PRETTY asks for pretty lines', () => {
+    expect(loadConfig({}).logPretty).toBe(false);
+    expect(loadConfig({ LOG_PRETTY: 'true' }).logPretty).toBe(true);
+    expect(loadConfig({ LOG_PRETTY: '0' }).logPretty).toBe(false);
+    expect(problemsOf({ LOG_PRETTY: 'yes please' })[0]).toMatch(/^LOG_PRETTY: /);
+  });
+});

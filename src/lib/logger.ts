@@ -30,6 +30,8 @@ export interface LoggerOptions {
   level?: LevelWithSilent;
   destination?: DestinationStream;
   name?: string;
+  /** Human-readable lines through pino-pretty (a worker thread), for a developer's terminal. */
+  pretty?: boolean;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -41,6 +43,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination({ sync: false }),
+    options.destination ??
+      (options.pretty
+        ? pino.transport({ target: 'pino-pretty', options: { colorize: true } })
+        : pino.destination({ sync: false })),
   );
 }
