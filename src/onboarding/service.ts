@@ -160,6 +160,9 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     };
     const secondsToExpiry = Math.ceil((Date.parse(record.expiry_time) - clock.now()) / 1000);
     try {
+      // The check first: it is what finds a lost browser and relays an outbox after a crash, so an
+      // onboarding is only stored once it has one (a check whose record never came is dropped).
+      await deps.reconcileSchedule?.scheduleCheck(onboardingId, firstCheckAt());
       await store.createOnboarding(record, Math.max(secondsToExpiry, 0) + PENDING_GRACE_SECONDS);
     } catch (err) {
       // The link exists upstream but we could not remember it: close it so it does not hold a slot.
@@ -172,15 +175,20 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
       storeUnavailable(err);
     }
     deps.metrics?.onboardingTransition('created');
-    await scheduleCheck(onboardingId);
     return { record, replayed: false };
   }
 
-  /** The next reconciliation check, RECONCILE_INTERVAL from now. */
+  /** RECONCILE_INTERVAL from now: when a check falls due first. */
+  function firstCheckAt(): number {
+    return (
+      clock.now() + (deps.reconcileIntervalSeconds ?? DEFAULT_RECONCILE_INTERVAL_SECONDS) * 1000
+    );
+  }
+
+  /** Schedules a reconciliation check (after a failed close on cancel); a failure is only logged. */
   async function scheduleCheck(onboardingId: string): Promise<void> {
-    const interval = deps.reconcileIntervalSeconds ?? DEFAULT_RECONCILE_INTERVAL_SECONDS;
     await deps.reconcileSchedule
-      ?.scheduleCheck(onboardingId, clock.now() + interval * 1000)
+      ?.scheduleCheck(onboardingId, firstCheckAt())
       .catch((err: unknown) => {
         deps.logger.error(
           { err, onboarding_id: onboardingId },
