@@ -79,6 +79,15 @@ async function drop(deps: CheckDeps, onboardingId: string): Promise<'dropped'> {
   return 'dropped';
 }
 
+/**
+ * The onboarding ended (here or elsewhere, perhaps a moment ago by a callback whose process then
+ * died): its outbox goes into the queue before the check that guarantees it is dropped.
+ */
+async function relayAndDrop(deps: CheckDeps, onboardingId: string): Promise<'dropped'> {
+  await relayOutbox(deps, onboardingId, deps.clock.now());
+  return drop(deps, onboardingId);
+}
+
 async function expire(deps: CheckDeps, record: OnboardingRecord, why: string): Promise<void> {
   const result = await expireOnboarding(deps, record);
   if (result.outcome === 'expired') {
@@ -87,7 +96,7 @@ async function expire(deps: CheckDeps, record: OnboardingRecord, why: string): P
       'onboarding expired',
     );
   } else {
-    await deps.schedule.dropCheck(record.onboarding_id);
+    await relayAndDrop(deps, record.onboarding_id);
   }
 }
 
@@ -156,7 +165,7 @@ async function checkPending(deps: CheckDeps, record: OnboardingRecord): Promise<
   if (link.status_code === 'CLOSED' && link.login_id) {
     if (loginMatches(record, link)) {
       const result = await completeFromLink(deps, record, link, 'reconciliation');
-      if (result.outcome !== 'completed') return drop(deps, record.onboarding_id);
+      if (result.outcome !== 'completed') return relayAndDrop(deps, record.onboarding_id);
       deps.logger.info(
         { onboarding_id: record.onboarding_id, link_id: record.link_id },
         'reconciliation completed an onboarding whose browser never came back',
@@ -190,12 +199,9 @@ export async function checkOnboarding(
 ): Promise<CheckOutcome> {
   const record = await deps.store.getOnboarding(onboardingId);
   if (!record) return drop(deps, onboardingId);
-  if (record.status === 'completed' || record.status === 'expired') {
-    // The change is done; its outbox may not have reached the queue (a crash right after it, or a
-    // completion by callback, which leaves the check to us). Relaying is idempotent.
-    await relayOutbox(deps, onboardingId, deps.clock.now());
-    return drop(deps, onboardingId);
-  }
+  // Completed by a callback (which leaves the check to us) or ended otherwise: relaying is idempotent.
+  if (record.status === 'completed' || record.status === 'expired')
+    return relayAndDrop(deps, onboardingId);
   if (record.status === 'cancelled') return closeCancelled(deps, record);
   return checkPending(deps, record);
 }

@@ -66,4 +66,28 @@ describe('outbox relay by the reconciliation check', () => {
     expect(sink.received).toHaveLength(1);
     expect(f.reconcileGets()).toBe(0);
   });
+
+  it('relays the outbox when a callback completed it under the reconciler and then failed to enqueue', async () => {
+    f = await startReconcileFixture({ webhooks: { url: sink.url } });
+    const store = f.h.store as FullStore;
+    const onboarding = await f.h.createOnboarding();
+    const path = f.h.authenticate(onboarding.link_id);
+    const stale = (await store.getOnboarding(onboarding.onboarding_id))!;
+    // The callback completes on an instance whose queue write then fails (as if it died there).
+    const deadQueue: WebhookQueue = Object.create(store);
+    deadQueue.enqueueWebhooks = () => Promise.reject(new Error('connection lost'));
+    await supertest(createApp({ ...f.h.deps, webhookQueue: deadQueue }))
+      .get(path)
+      .expect(200);
+    // The reconciler read the record a moment before: it still sees it pending.
+    const lagging: FullStore = Object.create(store);
+    lagging.getOnboarding = async () => stale;
+
+    f.clock.advance(INTERVAL_SECONDS * 1000);
+    const run = await f.reconciler({ store: lagging }).runOnce();
+
+    expect(run.outcomes).toEqual({ dropped: 1 });
+    await sink.waitFor(1);
+    expect(JSON.parse(sink.received[0]!.body).data.onboarding_id).toBe(onboarding.onboarding_id);
+  });
 });
