@@ -95,8 +95,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), EXIT_DEADLINE_MS);
     force.unref();
-    void server
-      .close(DRAIN_DEADLINE_MS)
+    // HTTP drains while the background work stops taking new items, side by side; the store and
+    // the upstream client close only when both are done.
+    void Promise.all([server.close(DRAIN_DEADLINE_MS), runtime.stopBackground(DRAIN_DEADLINE_MS)])
       .then(() => runtime.close())
       .then(() => {
         logger.info('stopped');

@@ -21,6 +21,21 @@ import { createMetrics, type Metrics } from './ops/metrics';
 import type { SupermetricsClient } from './supermetrics/types';
 import { readFile } from 'node:fs/promises';
 
+const CLOSE_DEADLINE_MS = 500;
+
+/** Waits for `work` (its failure ignored) but no longer than deadlineMs. */
+function withDeadline(work: Promise<unknown>, deadlineMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+  return Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    deadline,
+  ]).finally(() => clearTimeout(timer));
+}
+
 export interface Runtime {
   store: Store & WebhookQueue & ReconcileSchedule;
   client: SupermetricsClient;
@@ -38,6 +53,9 @@ export interface Runtime {
   webhooks: WebhookDelivery | null;
   /** The reconciler every instance runs (pending onboardings re-checked upstream, expiry). */
   reconciler: Reconciler;
+  /** Stops the reconciler and the webhook worker (in-flight deliveries get until deadlineMs). */
+  stopBackground(deadlineMs: number): Promise<void>;
+  /** Closes the client, the simulator and the store: after stopBackground and the HTTP drain. */
   close(): Promise<void>;
 }
 
@@ -111,8 +129,6 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger): Pr
         metrics.webhookDelivery(deliveryResults[result]),
       )
     : null;
-  // Stopped first on shutdown: deliveries in flight finish (or go back to the queue) while Redis is still there.
-  if (webhooks) closers.push(() => webhooks.close());
 
   reconciler = createReconciler({
     store,
@@ -131,8 +147,6 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger): Pr
   });
   reconciler.start();
   const runningReconciler = reconciler;
-  // Stopped before the webhooks, the client and the store: its pass in progress still has them.
-  closers.push(() => runningReconciler.stop());
 
   const generatedApiKey =
     config.apiKeys.length === 0 ? `sk_sandbox_${randomToken(24, cryptoRandom)}` : null;
@@ -153,8 +167,18 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger): Pr
     webhooks,
     reconciler,
     metrics,
+    stopBackground: async (deadlineMs) => {
+      // Both stop taking work at once; deliveries in flight get until the deadline, then go back
+      // to the queue. The client and the store stay open for them (close() comes after).
+      await withDeadline(
+        // The worker's own deadline comes first, so it still hands unfinished deliveries back.
+        Promise.all([runningReconciler.stop(), webhooks?.close(Math.max(deadlineMs - 1000, 0))]),
+        deadlineMs,
+      );
+    },
     close: async () => {
-      for (const close of closers.reverse()) await close().catch(() => {});
+      // Each part gets a moment; none may hold the exit past SIGTERM's 10 s.
+      for (const close of closers.reverse()) await withDeadline(close(), CLOSE_DEADLINE_MS);
     },
   };
 }

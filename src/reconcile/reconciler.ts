@@ -106,8 +106,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     for (const id of ids) await schedule.scheduleCheck(id, until);
   }
 
+  let stopping = false;
+
   async function runChecks(ids: string[], run: ReconcileRun): Promise<void> {
     for (const [i, id] of ids.entries()) {
+      // Shutting down: the checks claimed but not started are due again now, for another instance.
+      if (stopping) return deferAll(ids.slice(i), clock.now());
       let outcome: CheckOutcome;
       try {
         outcome = await checkOnboarding(checkDeps, id);
@@ -176,6 +180,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     },
     async stop() {
       running = false;
+      stopping = true;
       wakeUp?.();
       await loop;
       loop = null;

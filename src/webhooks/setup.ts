@@ -49,7 +49,8 @@ export function startWebhookDelivery(
     worker,
     async close(deadlineMs = 8000) {
       await worker.stop(deadlineMs);
-      await dispatcher.close();
+      // What is still in flight was handed back to the queue: abort it rather than wait for it.
+      await dispatcher.destroy();
     },
   };
 }

@@ -41,6 +41,8 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   /** Deliveries in flight, by webhook_id. */
   const inFlight = new Map<string, Promise<void>>();
   let running = false;
+  /** Set once stop() handed the unfinished deliveries back: their late outcomes are ignored. */
+  let handedBack = false;
   let loop: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
 
@@ -94,6 +96,8 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
 
   async function process(webhook: QueuedWebhook): Promise<void> {
     const outcome = await deps.deliver(webhook, deps.clock.now());
+    // Aborted by shutdown after being handed back: another instance owns it now, not a failure.
+    if (handedBack) return;
     const result = await settle(webhook, outcome);
     deps.onDelivery?.(result, webhook);
     const log = {
@@ -166,6 +170,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
       clearTimeout(timer);
       // Whatever is still in flight goes back to the queue now, for another instance.
       const now = deps.clock.now();
+      handedBack = true;
       await Promise.all(
         [...inFlight.keys()].map((webhookId) =>
           deps.queue.releaseLease(webhookId, now).catch(() => {}),

@@ -14,7 +14,10 @@ function redisUrlWithDb(): string {
   return url.href;
 }
 
-async function startService(sink: WebhookSink): Promise<ChildProcess> {
+async function startService(
+  sink: WebhookSink,
+  extraEnv: Record<string, string> = {},
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       PATH: process.env.PATH,
@@ -26,6 +29,7 @@ async function startService(sink: WebhookSink): Promise<ChildProcess> {
       WEBHOOK_SECRET,
       WEBHOOK_TIMEOUT: '1',
       LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -92,4 +96,30 @@ describe('webhooks survive a crashed instance', () => {
     const ids = sink.received.map((r) => r.headers['webhook-id']).sort();
     expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => `msg_crash${i}`).sort());
   }, 60000);
+
+  it('on SIGTERM with a delivery hanging, exits 0 within 10 s and hands the webhook back to the queue', async () => {
+    await store.enqueueWebhooks(
+      'onb_sigtermtest0001',
+      [{ webhook_id: 'msg_sigterm', body: '{"type":"login.completed","data":{}}' }],
+      Date.now(),
+    );
+    sink.script({ status: 200, holdUntil: new Promise<void>(() => {}) });
+    child = await startService(sink, { WEBHOOK_TIMEOUT: '60' });
+    await eventually(() => sink.arrived() === 1, 20000, 'delivery in flight');
+
+    const exited = new Promise<number | null>((resolve) =>
+      child!.once('exit', (code) => resolve(code)),
+    );
+    child.kill('SIGTERM');
+    const code = await Promise.race([
+      exited,
+      new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 10000)),
+    ]);
+
+    expect(code).toBe(0);
+    child = null;
+    // Its lease (60 s + 5 s) was released: it is due again now, for another instance.
+    const due = await store.claimDue(Date.now(), 1000, 10);
+    expect(due.map((w) => w.webhook_id)).toEqual(['msg_sigterm']);
+  }, 30000);
 });

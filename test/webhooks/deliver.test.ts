@@ -65,7 +65,11 @@ describe('deliverWebhook', () => {
     async (status) => {
       sink.script({ status });
       const outcome = await deliverWebhook(target(sink.url), queued(), Date.now());
-      expect(outcome).toEqual({ result: 'retry', error: `HTTP ${status}`, retryAfterSeconds: null });
+      expect(outcome).toEqual({
+        result: 'retry',
+        error: `HTTP ${status}`,
+        retryAfterSeconds: null,
+      });
     },
   );
 
@@ -74,11 +78,18 @@ describe('deliverWebhook', () => {
     [429, '0', 0],
     [503, '120', 120],
     [429, 'soon', null],
-  ])('retries HTTP %i with Retry-After "%s" as retryAfterSeconds %p', async (status, value, want) => {
-    sink.script({ status, headers: { 'Retry-After': value } });
-    const outcome = await deliverWebhook(target(sink.url), queued(), Date.now());
-    expect(outcome).toEqual({ result: 'retry', error: `HTTP ${status}`, retryAfterSeconds: want });
-  });
+  ])(
+    'retries HTTP %i with Retry-After "%s" as retryAfterSeconds %p',
+    async (status, value, want) => {
+      sink.script({ status, headers: { 'Retry-After': value } });
+      const outcome = await deliverWebhook(target(sink.url), queued(), Date.now());
+      expect(outcome).toEqual({
+        result: 'retry',
+        error: `HTTP ${status}`,
+        retryAfterSeconds: want,
+      });
+    },
+  );
 
   it('retries a 429 whose Retry-After is an HTTP date, waiting about until that date', async () => {
     const at = new Date(Date.now() + 90_000);
@@ -93,7 +104,10 @@ describe('deliverWebhook', () => {
   });
 
   it('retries a 429 whose Retry-After date is already past with retryAfterSeconds 0, not a negative delay', async () => {
-    sink.script({ status: 429, headers: { 'Retry-After': new Date(Date.now() - 60_000).toUTCString() } });
+    sink.script({
+      status: 429,
+      headers: { 'Retry-After': new Date(Date.now() - 60_000).toUTCString() },
+    });
     const outcome = await deliverWebhook(target(sink.url), queued(), Date.now());
     expect(outcome).toEqual({ result: 'retry', error: 'HTTP 429', retryAfterSeconds: 0 });
   });
@@ -133,7 +147,11 @@ describe('deliverWebhook', () => {
       async (status) => {
         redirectStatus = status;
         const outcome = await deliverWebhook(target(redirectorUrl), queued(), Date.now());
-        expect(outcome).toEqual({ result: 'retry', error: `HTTP ${status}`, retryAfterSeconds: null });
+        expect(outcome).toEqual({
+          result: 'retry',
+          error: `HTTP ${status}`,
+          retryAfterSeconds: null,
+        });
         expect(sink.arrived()).toBe(0);
       },
     );

@@ -1,0 +1,101 @@
+import { loadConfig } from '../src/config';
+import { problemsOf } from './helpers/config-problems';
+
+const SECRET = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+const WEBHOOK = { WEBHOOK_URL: 'https://hooks.example.com/in', WEBHOOK_SECRET: SECRET };
+
+describe('loadConfig: webhook delivery settings', () => {
+  it('has no webhook without WEBHOOK_URL, even with the delivery settings set', () => {
+    expect(loadConfig({}).webhook).toBeNull();
+    expect(loadConfig({ WEBHOOK_TIMEOUT: '5', WEBHOOK_CONCURRENCY: '4' }).webhook).toBeNull();
+  });
+
+  it('defaults to a 10 s timeout and 16 deliveries at once', () => {
+    expect(loadConfig(WEBHOOK).webhook).toEqual({
+      url: 'https://hooks.example.com/in',
+      secret: SECRET,
+      timeoutMs: 10000,
+      concurrency: 16,
+    });
+  });
+
+  it('treats blank values as unset', () => {
+    const webhook = loadConfig({
+      ...WEBHOOK,
+      WEBHOOK_TIMEOUT: '',
+      WEBHOOK_CONCURRENCY: '  ',
+    }).webhook;
+    expect(webhook).toMatchObject({ timeoutMs: 10000, concurrency: 16 });
+  });
+
+  it.each([
+    ['1', 1000],
+    ['5', 5000],
+    ['30', 30000],
+    ['600', 600000],
+  ])('reads WEBHOOK_TIMEOUT %j seconds as timeoutMs %i', (value, timeoutMs) => {
+    expect(loadConfig({ ...WEBHOOK, WEBHOOK_TIMEOUT: value }).webhook?.timeoutMs).toBe(timeoutMs);
+  });
+
+  it.each([
+    ['1', 1],
+    ['8', 8],
+    ['256', 256],
+  ])('reads WEBHOOK_CONCURRENCY %j as %i', (value, concurrency) => {
+    expect(loadConfig({ ...WEBHOOK, WEBHOOK_CONCURRENCY: value }).webhook?.concurrency).toBe(
+      concurrency,
+    );
+  });
+
+  it.each(['0', 'abc', '-5', '1.5', '10s', '0x10'])(
+    'refuses WEBHOOK_TIMEOUT %j, naming the variable and the value',
+    (value) => {
+      expect(problemsOf({ ...WEBHOOK, WEBHOOK_TIMEOUT: value })).toEqual([
+        expect.stringMatching(new RegExp(`^WEBHOOK_TIMEOUT: .*"${value}"`)),
+      ]);
+    },
+  );
+
+  it.each(['0', 'abc', '257', '1000', '-1', '2.5'])(
+    'refuses WEBHOOK_CONCURRENCY %j, naming the variable and the value',
+    (value) => {
+      expect(problemsOf({ ...WEBHOOK, WEBHOOK_CONCURRENCY: value })).toEqual([
+        expect.stringMatching(new RegExp(`^WEBHOOK_CONCURRENCY: .*1 to 256.*"${value}"`)),
+      ]);
+    },
+  );
+
+  it('reports a bad timeout and a bad concurrency together, in every mode', () => {
+    const problems = problemsOf({
+      ...WEBHOOK,
+      WEBHOOK_TIMEOUT: 'abc',
+      WEBHOOK_CONCURRENCY: '257',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^WEBHOOK_TIMEOUT: /),
+      expect.stringMatching(/^WEBHOOK_CONCURRENCY: /),
+    ]);
+    // Without WEBHOOK_URL the values are still checked.
+    expect(problemsOf({ WEBHOOK_TIMEOUT: '0' })).toEqual([
+      expect.stringMatching(/^WEBHOOK_TIMEOUT: /),
+    ]);
+  });
+
+  it('refuses a WEBHOOK_TIMEOUT too long for a timer (it would make every delivery time out at once)', () => {
+    // Node timers hold at most 2^31-1 ms (about 24.8 days); a longer AbortSignal.timeout fires
+    // after 1 ms, and above 2^32-1 ms it throws, so each delivery would fail as "timeout".
+    for (const value of ['2147484', '5000000'])
+      expect(problemsOf({ ...WEBHOOK, WEBHOOK_TIMEOUT: value })).toEqual([
+        expect.stringMatching(/^WEBHOOK_TIMEOUT: /),
+      ]);
+  });
+
+  it('needs a valid WEBHOOK_SECRET with WEBHOOK_URL before any webhook exists', () => {
+    expect(problemsOf({ WEBHOOK_URL: WEBHOOK.WEBHOOK_URL, WEBHOOK_TIMEOUT: '5' })).toEqual([
+      expect.stringMatching(/^WEBHOOK_SECRET: required/),
+    ]);
+    expect(
+      problemsOf({ ...WEBHOOK, WEBHOOK_SECRET: `whsec_${Buffer.alloc(8).toString('base64')}` }),
+    ).toEqual([expect.stringMatching(/^WEBHOOK_SECRET: /)]);
+  });
+});
