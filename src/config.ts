@@ -63,15 +63,21 @@ const port = z.preprocess(
     .optional(),
 );
 
-const positiveSeconds = z.preprocess(
-  blankToUndefined,
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number of seconds, at least 1')
-    .transform(Number)
-    .refine((n) => n >= 1, 'must be a whole number of seconds, at least 1')
-    .optional(),
-);
+/** A whole number of seconds within [min, max] (timers past ~24 days overflow in Node). */
+const secondsWithin = (min: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, `must be a whole number of seconds from ${min} to ${max}`)
+      .transform(Number)
+      .refine(
+        (n) => n >= min && n <= max,
+        `must be a whole number of seconds from ${min} to ${max}`,
+      )
+      .optional(),
+  );
 
 const SHARE_MESSAGE = 'must be a decimal number above 0 and at most 1 (e.g. 0.5)';
 const budgetShare = z.preprocess(
@@ -204,18 +210,19 @@ const schema = z.object({
   API_KEYS: list,
   WEBHOOK_URL: httpUrl(['https:', 'http:'], 'must be an absolute http(s) URL'),
   WEBHOOK_SECRET: optionalString,
-  WEBHOOK_TIMEOUT: positiveSeconds,
+  WEBHOOK_TIMEOUT: secondsWithin(1, 3600),
   WEBHOOK_CONCURRENCY: z.preprocess(
     blankToUndefined,
     z
       .string()
+      .trim()
       .regex(/^\d+$/, 'must be a whole number from 1 to 256')
       .transform(Number)
       .refine((n) => n >= 1 && n <= 256, 'must be a whole number from 1 to 256')
       .optional(),
   ),
   RETURN_URL_ORIGINS: list,
-  RECONCILE_INTERVAL: positiveSeconds,
+  RECONCILE_INTERVAL: secondsWithin(1, 86400),
   RECONCILE_BUDGET_SHARE: budgetShare,
   RATE_LIMIT_CALLBACK: perMinute,
   RATE_LIMIT_API: perMinute,

@@ -42,7 +42,8 @@ export function sendError(req: Request, res: Response, appError: AppError): void
 export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(err);
   const appError = toAppError(err);
-  if (appError.status >= 500) req.log?.error({ err: appError.cause ?? appError }, 'request failed');
+  // pino-http's one line per request carries the error; no second line here.
+  if (appError.status >= 500) res.err = appError.cause instanceof Error ? appError.cause : appError;
   sendError(req, res, appError);
 }
 

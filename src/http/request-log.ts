@@ -11,11 +11,19 @@ function pathOnly(url: string | undefined): string {
   return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }
 
+function outcomeOf(res: ServerResponse): Record<string, unknown> {
+  const locals = (res as ServerResponse & { locals?: Record<string, unknown> }).locals ?? {};
+  return {
+    outcome: locals.outcome ?? (res.statusCode < 400 ? 'OK' : undefined),
+    ...(locals.onboardingId ? { onboarding_id: locals.onboardingId } : {}),
+  };
+}
+
 export function requestLog(logger: Logger, random?: RandomSource) {
   return pinoHttp({
     logger,
     genReqId: createRequestIdGenerator(random),
-    customAttributeKeys: { reqId: 'request_id', responseTime: 'latency_ms' },
+    customAttributeKeys: { responseTime: 'latency_ms' },
     serializers: {
       req: (req: IncomingMessage & { id?: string }) => ({
         method: req.method,
@@ -23,13 +31,11 @@ export function requestLog(logger: Logger, random?: RandomSource) {
       }),
       res: (res: ServerResponse) => ({ status: res.statusCode }),
     },
-    customProps: (_req, res) => {
-      const locals = (res as ServerResponse & { locals?: Record<string, unknown> }).locals ?? {};
-      return {
-        outcome: locals.outcome ?? (res.statusCode < 400 ? 'OK' : undefined),
-        ...(locals.onboardingId ? { onboarding_id: locals.onboardingId } : {}),
-      };
-    },
+    // customProps runs when the request starts (binding the child logger) and again at the end:
+    // only what does not change belongs there; the outcome is added to the final line alone.
+    customProps: (req) => ({ request_id: (req as IncomingMessage & { id?: string }).id }),
+    customSuccessObject: (_req, res, line) => ({ ...line, ...outcomeOf(res) }),
+    customErrorObject: (_req, res, _err, line) => ({ ...line, ...outcomeOf(res) }),
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
