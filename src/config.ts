@@ -111,6 +111,13 @@ function isUrl(value: string, protocols: string[]): boolean {
   }
 }
 
+/** PUBLIC_URL becomes `${PUBLIC_URL}/callback?state=…`: a query, fragment or userinfo would break it. */
+function isBaseUrl(value: string): boolean {
+  if (!isUrl(value, ['https:', 'http:'])) return false;
+  const url = new URL(value);
+  return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+}
+
 const httpUrl = (protocols: string[], message: string) =>
   z.preprocess(
     blankToUndefined,
@@ -199,7 +206,17 @@ const schema = z.object({
   NODE_ENV: optionalString,
   PORT: port,
   HOST: optionalString,
-  PUBLIC_URL: httpUrl(['https:', 'http:'], 'must be an absolute http(s) URL'),
+  PUBLIC_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .refine(
+        (v) => isBaseUrl(v),
+        'must be an absolute http(s) base URL without query, fragment or credentials',
+      )
+      .optional(),
+  ),
   TLS_CERT_FILE: optionalString,
   TLS_KEY_FILE: optionalString,
   TRUST_PROXY: optionalString,
@@ -259,6 +276,30 @@ function parseEach(env: Env, problems: string[]): Parsed {
   return out as Parsed;
 }
 
+/** `npm run simulator`: only its own variables (and HOST) are read, so the receiver's cannot stop it. */
+export function loadSimulatorConfig(
+  env: Env = process.env,
+): Readonly<{ host: string; port: number; apiKey: string }> {
+  const problems: string[] = [];
+  const fields = {
+    HOST: schema.shape.HOST,
+    SIMULATOR_PORT: port,
+    SIMULATOR_API_KEY: optionalString,
+  };
+  const out: Record<string, unknown> = {};
+  for (const [name, fieldSchema] of Object.entries(fields)) {
+    const result = (fieldSchema as z.ZodType).safeParse(env[name]);
+    if (result.success) out[name] = result.data;
+    else problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    host: (out.HOST as string | undefined) ?? '0.0.0.0',
+    port: (out.SIMULATOR_PORT as number | undefined) ?? 8081,
+    apiKey: (out.SIMULATOR_API_KEY as string | undefined) ?? 'sandbox',
+  });
+}
+
 /** Reads and validates the environment. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const problems: string[] = [];
@@ -298,7 +339,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       );
     if (!e.API_KEYS || e.API_KEYS.length === 0) problems.push('API_KEYS: required in production');
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (an https URL)');
-    else if (!e.PUBLIC_URL.startsWith('https://'))
+    else if (new URL(e.PUBLIC_URL).protocol !== 'https:')
       problems.push('PUBLIC_URL: must be https in production');
     if (!e.TLS_CERT_FILE && trustProxy === null)
       problems.push('TLS_CERT_FILE/TLS_KEY_FILE or TRUST_PROXY: one is required in production');
@@ -321,7 +362,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     mode: production ? 'production' : 'development',
     port: portNumber,
     host: e.HOST ?? '0.0.0.0',
-    publicUrl: stripSlash(e.PUBLIC_URL ?? `https://localhost:${portNumber}`),
+    publicUrl: stripSlash(
+      e.PUBLIC_URL ? new URL(e.PUBLIC_URL).href : `https://localhost:${portNumber}`,
+    ),
     tls,
     trustProxy,
     redis,

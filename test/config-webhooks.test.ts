@@ -1,4 +1,4 @@
-import { loadConfig } from '../src/config';
+import { loadConfig, loadSimulatorConfig } from '../src/config';
 import { problemsOf } from './helpers/config-problems';
 
 const SECRET = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
@@ -97,5 +97,47 @@ describe('loadConfig: webhook delivery settings', () => {
     expect(
       problemsOf({ ...WEBHOOK, WEBHOOK_SECRET: `whsec_${Buffer.alloc(8).toString('base64')}` }),
     ).toEqual([expect.stringMatching(/^WEBHOOK_SECRET: /)]);
+  });
+});
+
+describe('loadConfig: PUBLIC_URL', () => {
+  it.each([
+    'https://x.example.com/?a=1',
+    'https://x.example.com/#f',
+    'https://user:pw@x.example.com',
+  ])('refuses %s (the redirect_url is built from it)', (value) => {
+    expect(problemsOf({ PUBLIC_URL: value })[0]).toMatch(/^PUBLIC_URL: /);
+  });
+
+  it('accepts an upper-case https scheme in production', () => {
+    const env = {
+      NODE_ENV: 'production',
+      SUPERMETRICS_API_KEY: 'k',
+      REDIS_URL: 'redis://r:6379',
+      API_KEYS: 'a',
+      TRUST_PROXY: '1',
+      PUBLIC_URL: 'HTTPS://receiver.example.com/base/',
+    };
+    expect(loadConfig(env).publicUrl).toBe('https://receiver.example.com/base');
+  });
+});
+
+describe('loadSimulatorConfig', () => {
+  it('reads only its own variables, so a bad receiver variable does not stop the simulator', () => {
+    expect(
+      loadSimulatorConfig({
+        NODE_ENV: 'production',
+        WEBHOOK_SECRET: 'nope',
+        SIMULATOR_PORT: '9001',
+      }),
+    ).toEqual({
+      host: '0.0.0.0',
+      port: 9001,
+      apiKey: 'sandbox',
+    });
+  });
+
+  it('names a bad SIMULATOR_PORT', () => {
+    expect(() => loadSimulatorConfig({ SIMULATOR_PORT: 'x' })).toThrow(/SIMULATOR_PORT/);
   });
 });

@@ -1,17 +1,17 @@
 // Entry of `npm run simulator`: serves the upstream stand-in on SIMULATOR_PORT until signalled.
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadSimulatorConfig } from '../config';
 import { createSimulator } from './index';
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = loadSimulatorConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(1);
   }
-  const { apiKey, port } = config.simulator;
+  const { apiKey, port } = config;
   const simulator = createSimulator({ apiKey });
   const running = await simulator.listen(port, config.host);
   console.log(
