@@ -1,5 +1,5 @@
 // createApp(deps): the Express app with every route and middleware, without listening (tests use it directly).
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { createCallbackVerifier } from './callback/verify';
 import { callbackRoute } from './callback/route';
 import { callbackGuard } from './callback/guard';
@@ -49,11 +49,6 @@ export interface AppDeps {
   reconcileIntervalSeconds?: number;
 }
 
-function noStore(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('Cache-Control', 'no-store');
-  next();
-}
-
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -92,7 +87,6 @@ export function createApp(deps: AppDeps): express.Express {
   const service = createOnboardingService(deps);
   app.use(
     '/v1',
-    noStore,
     requireApiKey(deps.apiKeys),
     limitApiByKey(deps.rateLimiters),
     express.json({ limit: '16kb', strict: true, inflate: false }),

@@ -2,19 +2,10 @@
 import { AppError } from '../errors';
 import { SupermetricsError } from '../supermetrics/errors';
 
+/** LINK_LIMIT_EXCEEDED is not mapped here: link-limit.ts answers it with our open links. */
 export function upstreamToAppError(err: unknown): AppError {
   if (!(err instanceof SupermetricsError))
     return new AppError('INTERNAL_SERVER_ERROR', 500, 'Internal server error.', { cause: err });
-  if (err.code === 'LINK_LIMIT_EXCEEDED')
-    return new AppError(
-      'LINK_LIMIT_EXCEEDED',
-      403,
-      'The Supermetrics team has reached its limit of open login links.',
-      {
-        description: err.message,
-        cause: err,
-      },
-    );
   // The upstream refused our input (an expiry_time it cannot read, say): the integrator can fix it.
   if (err.kind === 'api' && (err.status === 422 || err.status === 400))
     return new AppError(
