@@ -1,6 +1,6 @@
 // GET /callback's checks, in order: state → link match → upstream link → verifier → login → completion.
 import { AppError, type ErrorCode } from '../errors';
-import { secretsEqual } from '../lib/constant-time';
+import { secretsEqual, sha256Hex } from '../lib/constant-time';
 import { completeFromLink, type CompletionDeps } from '../onboarding/complete';
 import { stateHashOf } from '../onboarding/state';
 import type { OnboardingRecord } from '../store/store';
@@ -143,6 +143,21 @@ export function createCallbackVerifier(deps: CallbackDeps) {
       );
   }
 
+  /**
+   * A reload after success: the verifier is checked against the hash stored at completion, so the
+   * answer does not depend on the upstream being reachable and costs it nothing.
+   */
+  function replayFromStore(record: OnboardingRecord, linkVerifier: string): CallbackSuccess {
+    if (!secretsEqual(sha256Hex(linkVerifier), record.verifier_hash!))
+      throw new CallbackFailure(
+        'VERIFIER_MISMATCH',
+        400,
+        'The sign-in could not be verified.',
+        record,
+      );
+    return { record, replayed: true };
+  }
+
   async function recordFailure(failure: CallbackFailure): Promise<void> {
     if (!failure.record || failure.code === 'SERVICE_UNAVAILABLE') return;
     const lastError = {
@@ -182,6 +197,8 @@ export function createCallbackVerifier(deps: CallbackDeps) {
         'The login link does not belong to this sign-in.',
         record,
       );
+    if (record.status === 'completed' && record.verifier_hash !== null)
+      return replayFromStore(record, params.linkVerifier);
     const link = await readAuthenticatedLink(record, params, requestId);
     checkUsername(record, link);
     let result;

@@ -1,6 +1,7 @@
 // The one way an onboarding completes (callback or reconciliation): login fields + outbox event atomically,
 // then the event into the shared delivery queue.
 import type { Clock } from '../lib/clock';
+import { sha256Hex } from '../lib/constant-time';
 import type { RandomSource } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import type { LoginLink } from '../supermetrics/types';
@@ -49,6 +50,7 @@ export async function completeFromLink(
     user_id: link.user_id === '' ? null : link.user_id,
     completed_time: new Date(now).toISOString(),
     completed_via: via,
+    verifier_hash: sha256Hex(link.redirect_verifier),
   };
   const event = deps.webhooksEnabled
     ? loginCompletedEvent(record, completion, deps.clock, deps.random)

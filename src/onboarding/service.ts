@@ -157,6 +157,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
       user_id: null,
       last_error: null,
       state_hash: stateHash,
+      verifier_hash: null,
     };
     const secondsToExpiry = Math.ceil((Date.parse(record.expiry_time) - clock.now()) / 1000);
     try {

@@ -3,7 +3,7 @@ import type { OnboardingRecord } from '../store/store';
 
 export type OnboardingView = Omit<
   OnboardingRecord,
-  'state_hash' | 'require_username' | 'user_id'
+  'state_hash' | 'verifier_hash' | 'require_username' | 'user_id'
 > & {
   require_username: string | null;
 };

@@ -32,6 +32,7 @@ const FIELD_KINDS: { readonly [K in keyof OnboardingRecord]-?: FieldKind } = {
   completed_via: 'nullable',
   last_error: 'json',
   state_hash: 'string',
+  verifier_hash: 'nullable',
 };
 
 const FIELDS = Object.keys(FIELD_KINDS) as (keyof OnboardingRecord)[];
@@ -104,6 +105,7 @@ export function completionChanges(completion: Completion): FieldChanges {
     user_id: completion.user_id,
     completed_time: completion.completed_time,
     completed_via: completion.completed_via,
+    verifier_hash: completion.verifier_hash,
   };
   const changes: FieldChanges = { set: {}, remove: ['last_error'] };
   for (const [name, value] of Object.entries(values)) {

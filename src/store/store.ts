@@ -32,6 +32,8 @@ export interface OnboardingRecord {
   last_error: LastError | null;
   /** Hex SHA-256 of the state. The state itself is never stored. */
   state_hash: string;
+  /** Hex SHA-256 of the link's redirect_verifier, set at completion: a reload is verified without the upstream. */
+  verifier_hash: string | null;
 }
 
 export interface Completion {
@@ -42,6 +44,7 @@ export interface Completion {
   user_id: string | null;
   completed_time: string;
   completed_via: CompletedVia;
+  verifier_hash: string;
 }
 
 /** A webhook event written in the same atomic step as the status change (the outbox). */

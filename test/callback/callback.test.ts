@@ -80,6 +80,40 @@ describe('GET /callback', () => {
     expect(await h.store.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
   });
 
+  it('shows success on a reload even while the upstream is down, without asking it', async () => {
+    const onboarding = await h.createOnboarding({
+      ds_id: 'GA',
+      return_url: 'https://app.example.com/done',
+    });
+    const path = h.authenticate(onboarding.link_id);
+    await supertest(h.app).get(path).expect(303);
+    h.sim.faults.inject({ endpoint: 'any', times: 100, drop: true });
+    const gets = upstreamGets(h);
+
+    const again = await supertest(h.app).get(path);
+
+    expect(again.status).toBe(303);
+    expect(new URL(again.headers.location!).searchParams.get('status')).toBe('completed');
+    expect(upstreamGets(h)).toBe(gets);
+    expect(await h.store.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+  });
+
+  it('refuses a reload with a forged verifier after success, changing nothing', async () => {
+    const onboarding = await h.createOnboarding();
+    const path = h.authenticate(onboarding.link_id);
+    await supertest(h.app).get(path).expect(200);
+    const completed = await h.store.getOnboarding(onboarding.onboarding_id);
+
+    const forged = await supertest(h.app).get(withParams(path, { link_verifier: 'C'.repeat(43) }));
+
+    expect(forged.status).toBe(400);
+    expect(forged.text).toContain('VERIFIER_MISMATCH');
+    expect(await h.store.getOnboarding(onboarding.onboarding_id)).toEqual(completed);
+    expect(JSON.stringify(completed)).not.toContain(
+      new URLSearchParams(path.split('?')[1]).get('link_verifier')!,
+    );
+  });
+
   it('redirects to return_url with the onboarding id and status on success', async () => {
     const onboarding = await h.createOnboarding({
       ds_id: 'GA',

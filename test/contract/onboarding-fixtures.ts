@@ -41,6 +41,7 @@ export function pendingRecord(
     completed_via: null,
     last_error: null,
     state_hash: hashState(newState()),
+    verifier_hash: null,
     ...overrides,
   };
 }
@@ -58,6 +59,7 @@ export function completionFor(
     user_id: 'user_7',
     completed_time: isoSeconds(clock.now()),
     completed_via: 'callback',
+    verifier_hash: hashState('verifier-of-the-link'),
     ...overrides,
   };
 }

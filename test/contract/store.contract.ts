@@ -156,6 +156,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
           user_id: completion.user_id,
           completed_time: completion.completed_time,
           completed_via: 'callback',
+          verifier_hash: completion.verifier_hash,
           last_error: null,
         };
         expect(result).toStrictEqual({ outcome: 'completed', record: expected });
