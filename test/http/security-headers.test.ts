@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import supertest from 'supertest';
 import { PAGE_CSP } from '../../src/callback/pages';
+import { createMetrics } from '../../src/ops/metrics';
 import { startHarness, type Harness } from '../helpers/service-harness';
 
 type Answer = supertest.Response;
@@ -37,7 +38,7 @@ function expectPageCsp(res: Answer): void {
 describe('security headers on every route', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ store: 'memory' });
+    h = await startHarness({ store: 'memory', metrics: createMetrics({ processMetrics: false }) });
   });
   afterAll(async () => {
     await h.close();
@@ -64,6 +65,15 @@ describe('security headers on every route', () => {
       404,
       () => h.api('post', '/v1/onboardings/onb_unknown/cancel'),
     ],
+    ['GET /v1/webhooks/dead-letters', 200, () => h.api('get', '/v1/webhooks/dead-letters')],
+    [
+      'POST /v1/webhooks/dead-letters/{unknown}/redeliver',
+      404,
+      () => h.api('post', '/v1/webhooks/dead-letters/msg_unknown/redeliver'),
+    ],
+    ['GET /openapi.json', 200, () => get('/openapi.json')],
+    ['GET /metrics', 200, () => get('/metrics')],
+    ['HEAD /callback', 405, () => supertest(h.app).head('/callback?state=x')],
   ])('%s (%i) carries the API headers', async (_name, status, send) => {
     const res = await send();
     expect(res.status).toBe(status);
