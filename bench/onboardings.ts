@@ -32,8 +32,12 @@ export function openClients(service: ServiceInfo, simulator: SimulatorInfo): Ben
   };
 }
 
+/** The integrator page the browser is sent back to (an origin allowed in the service child). */
+export const RETURN_URL = 'https://app.bench.test/done';
+
 export function createBody(tag: string): string {
-  return JSON.stringify({ ds_id: 'GA', description: `bench ${tag}` });
+  // With a return_url, as integrators run it: the callback answers 303 (like the baseline's 302).
+  return JSON.stringify({ ds_id: 'GA', description: `bench ${tag}`, return_url: RETURN_URL });
 }
 
 async function createOnboarding(clients: BenchClients, apiKey: string, tag: string) {

@@ -135,7 +135,7 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
   const queueAfter = await webhookQueueBytes(redis, prefix);
   const ids = [...warmup, ...measured].map((o) => o.onboardingId);
   const statuses = await countStatuses(redis, prefix, ids);
-  const answered200 = load.statusCodes['200'] ?? 0;
+  const answered303 = load.statusCodes['303'] ?? 0;
   const matched = measured.filter((o) => sink.arrivals.has(o.onboardingId)).length;
   return {
     createdPerSecond: count / createSeconds,
@@ -154,8 +154,8 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
     },
     checks: [
       {
-        what: 'every callback answered 200',
-        ok: answered200 === count && load.errors === 0 && load.timeouts === 0,
+        what: 'every callback answered 303 to its return_url',
+        ok: answered303 === count && load.errors === 0 && load.timeouts === 0,
         detail: `${JSON.stringify(load.statusCodes)}, ${load.errors} errors, ${load.timeouts} timeouts, ${count} sent`,
       },
       {
@@ -264,7 +264,7 @@ export async function measureWebhookLatency(ctx: BenchContext): Promise<WebhookL
     fromCompletion.push(arrival.atMs - arrival.eventMs);
     fromResponse.push(arrival.atMs - paced.doneAtMs[i]!);
   });
-  const ok = paced.statuses.filter((s) => s === 200).length;
+  const ok = paced.statuses.filter((s) => s === 303).length;
   return {
     rate: count / paced.seconds,
     completions: count,
@@ -272,9 +272,9 @@ export async function measureWebhookLatency(ctx: BenchContext): Promise<WebhookL
     fromResponse: percentiles(fromResponse),
     checks: [
       {
-        what: 'paced callbacks answered 200 and each webhook arrived',
+        what: 'paced callbacks answered 303 and each webhook arrived',
         ok: ok === count && fromCompletion.length === count,
-        detail: `${ok} answered 200, ${fromCompletion.length} delivered, ${count} sent in ${paced.seconds.toFixed(1)} s`,
+        detail: `${ok} answered 303, ${fromCompletion.length} delivered, ${count} sent in ${paced.seconds.toFixed(1)} s`,
       },
     ],
   };

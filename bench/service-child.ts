@@ -67,7 +67,7 @@ async function start(): Promise<void> {
     logger,
     apiKeys: [apiKey],
     publicUrl,
-    returnUrlOrigins: [],
+    returnUrlOrigins: ['https://app.bench.test'],
     webhooksEnabled: true,
     webhookQueue: store,
     onWebhookEnqueued: () => webhooks?.worker.wake(),
