@@ -1,4 +1,4 @@
-// Runs the real entry point (`node --import tsx src/main.ts`) as a child process and waits on its output.
+// Runs a real entry point (`node --import tsx <entry>.ts`) as a child process and waits on its output.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -15,6 +15,8 @@ export interface RunningChild {
     match: (line: Record<string, unknown>) => boolean,
     deadlineMs?: number,
   ): Promise<Record<string, unknown>>;
+  /** Resolves once stdout matches, rejecting after deadlineMs or if the child exits first. */
+  waitForOutput(pattern: RegExp, deadlineMs?: number): Promise<void>;
   /** Resolves with the exit code, rejecting after deadlineMs. */
   exited(deadlineMs?: number): Promise<number | null>;
   /** Kills the child if it is still running (test clean-up). */
@@ -23,7 +25,12 @@ export interface RunningChild {
 
 /** Starts the service with exactly `env` (plus PATH and HOME): nothing leaks from the test run. */
 export function startMain(env: Record<string, string>): RunningChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  return startEntry('src/main.ts', env);
+}
+
+/** Starts `entry` (a .ts file under the repository) with exactly `env` plus PATH and HOME. */
+export function startEntry(entry: string, env: Record<string, string> = {}): RunningChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,6 +80,32 @@ export function startMain(env: Record<string, string>): RunningChild {
           check();
           done();
           reject(new Error(`the process exited before the log line${describe()}`));
+        };
+        const done = () => {
+          clearTimeout(timer);
+          child.off('output', check);
+          child.off('exit', onExit);
+        };
+        child.on('output', check);
+        child.once('exit', onExit);
+        check();
+      });
+    },
+    waitForOutput(pattern, deadlineMs = 20000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(out)) return;
+          done();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no output matching ${pattern} within ${deadlineMs} ms${describe()}`));
+        }, deadlineMs);
+        const onExit = () => {
+          done();
+          if (pattern.test(out)) resolve();
+          else reject(new Error(`the process exited before printing ${pattern}${describe()}`));
         };
         const done = () => {
           clearTimeout(timer);
