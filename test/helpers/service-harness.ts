@@ -151,3 +151,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   return harness;
 }
+
+/** An onboarding whose link was authenticated: the callback the browser would follow, and its parts. */
+export interface AuthenticatedCallback {
+  onboardingId: string;
+  linkId: string;
+  path: string;
+  state: string;
+  verifier: string;
+}
+
+export async function authenticatedCallback(
+  h: Harness,
+  body: Record<string, unknown> = { ds_id: 'GA' },
+): Promise<AuthenticatedCallback> {
+  const onboarding = await h.createOnboarding(body);
+  const path = h.authenticate(onboarding.link_id);
+  const query = new URLSearchParams(path.split('?')[1]);
+  return {
+    onboardingId: onboarding.onboarding_id,
+    linkId: onboarding.link_id,
+    path,
+    state: query.get('state')!,
+    verifier: query.get('link_verifier')!,
+  };
+}

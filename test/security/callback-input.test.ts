@@ -1,40 +1,23 @@
 // Attacker's-eye checks of /callback's query handling: every trick is refused before the upstream
 // is called or Redis is touched, and a refusal never spoils the real customer's callback.
 import supertest from 'supertest';
-import { startHarness, type Harness } from '../helpers/service-harness';
-
-interface Real {
-  onboardingId: string;
-  linkId: string;
-  path: string;
-  state: string;
-  verifier: string;
-}
+import {
+  startHarness,
+  type Harness,
+  authenticatedCallback,
+  type AuthenticatedCallback,
+} from '../helpers/service-harness';
 
 function upstreamCalls(h: Harness): number {
   return h.sim.requests.filter((r) => r.endpoint !== 'create').length;
 }
 
-async function realCallback(h: Harness, body: Record<string, unknown> = { ds_id: 'GA' }) {
-  const onboarding = await h.createOnboarding(body);
-  const path = h.authenticate(onboarding.link_id);
-  const query = new URLSearchParams(path.split('?')[1]);
-  const real: Real = {
-    onboardingId: onboarding.onboarding_id,
-    linkId: onboarding.link_id,
-    path,
-    state: query.get('state')!,
-    verifier: query.get('link_verifier')!,
-  };
-  return real;
-}
-
 describe('security: /callback query tricks', () => {
   let h: Harness;
-  let real: Real;
+  let real: AuthenticatedCallback;
   beforeEach(async () => {
     h = await startHarness();
-    real = await realCallback(h);
+    real = await authenticatedCallback(h);
   });
   afterEach(async () => {
     await h.close();
@@ -54,7 +37,10 @@ describe('security: /callback query tricks', () => {
     expect(stored).toMatchObject({ status: 'pending', last_error: null });
   }
 
-  const q = (r: Real, overrides: Partial<Record<'state' | 'link_id' | 'link_verifier', string>>) =>
+  const q = (
+    r: AuthenticatedCallback,
+    overrides: Partial<Record<'state' | 'link_id' | 'link_verifier', string>>,
+  ) =>
     [
       `state=${overrides.state ?? r.state}`,
       `link_id=${overrides.link_id ?? r.linkId}`,
@@ -191,7 +177,7 @@ describe('security: forged callbacks never spoil the real one', () => {
   });
 
   it('a forged verifier, then the real callback: the real one completes, one webhook event', async () => {
-    const real = await realCallback(h);
+    const real = await authenticatedCallback(h);
     const forged = real.path.replace(
       `link_verifier=${encodeURIComponent(real.verifier)}`,
       'link_verifier=forged',
@@ -214,7 +200,7 @@ describe('security: forged callbacks never spoil the real one', () => {
   });
 
   it('a verifier that differs only in case or by a prefix is refused', async () => {
-    const real = await realCallback(h);
+    const real = await authenticatedCallback(h);
     for (const v of [
       real.verifier.toUpperCase() === real.verifier
         ? real.verifier.toLowerCase()
@@ -233,8 +219,8 @@ describe('security: forged callbacks never spoil the real one', () => {
   });
 
   it("a customer cannot complete onboarding A with their own link B and B's verifier", async () => {
-    const a = await realCallback(h);
-    const b = await realCallback(h);
+    const a = await authenticatedCallback(h);
+    const b = await authenticatedCallback(h);
     const res = await supertest(h.app).get(
       `/callback?state=${a.state}&link_id=${b.linkId}&link_verifier=${encodeURIComponent(b.verifier)}`,
     );
@@ -248,8 +234,8 @@ describe('security: forged callbacks never spoil the real one', () => {
   });
 
   it("a customer cannot complete onboarding B with A's state swapped for B's link id (verifier of A)", async () => {
-    const a = await realCallback(h);
-    const b = await realCallback(h);
+    const a = await authenticatedCallback(h);
+    const b = await authenticatedCallback(h);
     const res = await supertest(h.app).get(
       `/callback?state=${b.state}&link_id=${b.linkId}&link_verifier=${encodeURIComponent(a.verifier)}`,
     );
@@ -259,7 +245,7 @@ describe('security: forged callbacks never spoil the real one', () => {
   });
 
   it('an unknown but well-formed state is STATE_INVALID and makes no upstream call', async () => {
-    const real = await realCallback(h);
+    const real = await authenticatedCallback(h);
     const before = upstreamCalls(h);
     const res = await supertest(h.app).get(
       `/callback?state=${'B'.repeat(43)}&link_id=${real.linkId}&link_verifier=${encodeURIComponent(real.verifier)}`,

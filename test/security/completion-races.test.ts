@@ -2,32 +2,10 @@
 // onboarding left `pending` (completed, cancelled, expired).
 import supertest from 'supertest';
 import { RedisStore } from '../../src/store/redis-store';
-import { startHarness, type Harness } from '../helpers/service-harness';
+import { startHarness, type Harness, authenticatedCallback } from '../helpers/service-harness';
 import type { createApp } from '../../src/app';
 
 type App = ReturnType<typeof createApp>;
-
-interface Real {
-  onboardingId: string;
-  linkId: string;
-  path: string;
-  state: string;
-  verifier: string;
-}
-
-async function realCallback(h: Harness, body: Record<string, unknown> = { ds_id: 'GA' }) {
-  const onboarding = await h.createOnboarding(body);
-  const path = h.authenticate(onboarding.link_id);
-  const query = new URLSearchParams(path.split('?')[1]);
-  const real: Real = {
-    onboardingId: onboarding.onboarding_id,
-    linkId: onboarding.link_id,
-    path,
-    state: query.get('state')!,
-    verifier: query.get('link_verifier')!,
-  };
-  return real;
-}
 
 describe('security: completion races across instances (real Redis)', () => {
   let h: Harness;
@@ -43,7 +21,7 @@ describe('security: completion races across instances (real Redis)', () => {
   });
 
   it('the same valid callback 20x on two instances: one completion, one outbox event, all see success', async () => {
-    const real = await realCallback(h);
+    const real = await authenticatedCallback(h);
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) => supertest(instances[i % 2]!).get(real.path)),
     );
@@ -53,8 +31,8 @@ describe('security: completion races across instances (real Redis)', () => {
   });
 
   it('two different valid-looking callbacks race (attacker uses their own link+verifier): only the real one completes', async () => {
-    const victim = await realCallback(h);
-    const attacker = await realCallback(h);
+    const victim = await authenticatedCallback(h);
+    const attacker = await authenticatedCallback(h);
     const forged = `/callback?state=${victim.state}&link_id=${attacker.linkId}&link_verifier=${encodeURIComponent(attacker.verifier)}`;
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -73,7 +51,7 @@ describe('security: completion races across instances (real Redis)', () => {
 
   it('a callback racing a cancel on another instance ends in exactly one consistent state', async () => {
     for (let round = 0; round < 5; round++) {
-      const real = await realCallback(h);
+      const real = await authenticatedCallback(h);
       const [cb, cancel] = await Promise.all([
         supertest(instances[round % 2]!).get(real.path),
         supertest(instances[(round + 1) % 2]!)
@@ -108,7 +86,7 @@ describe('security: state reuse after the onboarding left pending', () => {
   });
 
   it('replay after success needs the verifier: a forged verifier on a completed onboarding changes nothing', async () => {
-    const real = await realCallback(h);
+    const real = await authenticatedCallback(h);
     await supertest(h.app).get(real.path).expect(200);
     const done = await h.store.getOnboarding(real.onboardingId);
     const res = await supertest(h.app).get(
@@ -122,10 +100,10 @@ describe('security: state reuse after the onboarding left pending', () => {
   });
 
   it("a completed onboarding's state with another (authenticated) link is STATE_INVALID and changes nothing", async () => {
-    const real = await realCallback(h);
+    const real = await authenticatedCallback(h);
     await supertest(h.app).get(real.path).expect(200);
     const done = await h.store.getOnboarding(real.onboardingId);
-    const other = await realCallback(h);
+    const other = await authenticatedCallback(h);
     const res = await supertest(h.app).get(
       `/callback?state=${real.state}&link_id=${other.linkId}&link_verifier=${encodeURIComponent(other.verifier)}`,
     );
@@ -151,7 +129,7 @@ describe('security: state reuse after the onboarding left pending', () => {
   });
 
   it("an expired onboarding's state is STATE_INVALID, even with the real link and verifier", async () => {
-    const real = await realCallback(h);
+    const real = await authenticatedCallback(h);
     // Mark it expired the way the expiry sweep leaves it (status field of the record hash).
     const key = `${h.redis!.prefix}:{${real.onboardingId}}:onb`;
     expect(await h.redis!.redis.exists(key)).toBe(1);
@@ -167,7 +145,7 @@ describe('security: state reuse after the onboarding left pending', () => {
   });
 
   it('a state whose record is gone (TTL) is STATE_INVALID', async () => {
-    const real = await realCallback(h);
+    const real = await authenticatedCallback(h);
     await h.redis!.redis.del(`${h.redis!.prefix}:{${real.onboardingId}}:onb`);
     const res = await supertest(h.app).get(real.path);
     expect(res.status).toBe(400);
