@@ -9,7 +9,7 @@ export type OnboardingTransition = 'created' | 'completed' | 'cancelled' | 'expi
 export type WebhookDeliveryResult = 'delivered' | 'retried' | 'dead_lettered';
 /** Outcomes counted by llr_reconciliation_runs_total{result}. */
 export type ReconciliationResult = 'ok' | 'error';
-/** Outcomes counted by llr_reconcile_checks_total{result}: one per onboarding checked. */
+/** Outcomes counted by llr_reconciliation_checks_total{result}: one per onboarding checked. */
 export type ReconcileCheckResult =
   | 'completed'
   | 'still_pending'
@@ -112,7 +112,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
 
   const reconcileChecks = new Counter({
-    name: 'llr_reconcile_checks_total',
+    name: 'llr_reconciliation_checks_total',
     help: 'Reconciliation checks of one onboarding, by result (completed, still_pending, expired, closed_upstream, rate_limited, error, dropped).',
     labelNames: ['result'],
     registers,

@@ -64,7 +64,7 @@ describe('reconciliation of lost browsers', () => {
       }),
     );
     expect((await metrics.render()).body).toMatch(
-      /llr_reconcile_checks_total\{result="completed"\} 1/,
+      /llr_reconciliation_checks_total\{result="completed"\} 1/,
     );
   });
 
