@@ -27,11 +27,15 @@ import {
   encodeRecord,
   type HashFields,
 } from './record-codec';
+import {
+  forwardMethods,
+  RECONCILE_SCHEDULE_METHODS,
+  WEBHOOK_QUEUE_METHODS,
+} from './forward-methods';
 import type {
   CancelResult,
   CompleteResult,
   Completion,
-  DeadLetter,
   ExpireResult,
   IdempotencyClaim,
   IdempotencyResult,
@@ -40,11 +44,9 @@ import type {
   ListQuery,
   OnboardingRecord,
   OutboxEvent,
-  QueuedWebhook,
   ReconcileSchedule,
   Store,
   WebhookQueue,
-  WebhookQueueStats,
 } from './store';
 import { MemoryReconcileSchedule } from './memory-reconcile-schedule';
 import { MemoryWebhookQueue } from './memory-webhook-queue';
@@ -64,6 +66,11 @@ interface Expiring<T> {
  * with TTLs measured by the injected clock. Every method runs to completion without awaiting, so each
  * call is atomic: JavaScript runs one of them at a time.
  */
+// The queue's and the schedule's methods are bound onto each instance (forward-methods.ts).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface MemoryStore extends WebhookQueue, ReconcileSchedule {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class MemoryStore implements Store, WebhookQueue, ReconcileSchedule {
   static readonly WARNING =
     'IN-MEMORY STORE: for sandbox mode and quick starts only. It loses every onboarding, webhook ' +
@@ -82,6 +89,8 @@ export class MemoryStore implements Store, WebhookQueue, ReconcileSchedule {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    forwardMethods(this, this.queue, WEBHOOK_QUEUE_METHODS);
+    forwardMethods(this, this.schedule, RECONCILE_SCHEDULE_METHODS);
   }
 
   async createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void> {
@@ -227,91 +236,6 @@ export class MemoryStore implements Store, WebhookQueue, ReconcileSchedule {
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
-
-  // The webhook queue: the store forwards to it, so callers hold one object for both.
-
-  enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
-    return this.queue.enqueueWebhooks(onboardingId, events, nowMs);
-  }
-
-  claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]> {
-    return this.queue.claimDue(nowMs, leaseMs, max);
-  }
-
-  ackWebhook(webhookId: string, nowMs: number): Promise<void> {
-    return this.queue.ackWebhook(webhookId, nowMs);
-  }
-
-  rescheduleWebhook(
-    webhookId: string,
-    atMs: number,
-    attempts: number,
-    lastError: string,
-  ): Promise<void> {
-    return this.queue.rescheduleWebhook(webhookId, atMs, attempts, lastError);
-  }
-
-  deadLetterWebhook(
-    webhookId: string,
-    attempts: number,
-    lastError: string,
-    nowMs: number,
-  ): Promise<void> {
-    return this.queue.deadLetterWebhook(webhookId, attempts, lastError, nowMs);
-  }
-
-  releaseLease(webhookId: string, atMs: number): Promise<void> {
-    return this.queue.releaseLease(webhookId, atMs);
-  }
-
-  listDeadLetters(
-    limit: number,
-    cursor?: string,
-  ): Promise<{ items: DeadLetter[]; nextCursor: string | null }> {
-    return this.queue.listDeadLetters(limit, cursor);
-  }
-
-  redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean> {
-    return this.queue.redeliverDeadLetter(webhookId, nowMs);
-  }
-
-  stats(nowMs: number): Promise<WebhookQueueStats> {
-    return this.queue.stats(nowMs);
-  }
-
-  // The reconciliation schedule, forwarded likewise.
-
-  scheduleCheck(onboardingId: string, atMs: number): Promise<void> {
-    return this.schedule.scheduleCheck(onboardingId, atMs);
-  }
-
-  claimDueChecks(nowMs: number, leaseMs: number, max: number): Promise<string[]> {
-    return this.schedule.claimDueChecks(nowMs, leaseMs, max);
-  }
-
-  dropCheck(onboardingId: string): Promise<void> {
-    return this.schedule.dropCheck(onboardingId);
-  }
-
-  countChecks(): Promise<number> {
-    return this.schedule.countChecks();
-  }
-
-  listChecks(max: number): Promise<string[]> {
-    return this.schedule.listChecks(max);
-  }
-
-  spendReconcileBudget(windowStartMs: number, cap: number): Promise<boolean> {
-    return this.schedule.spendReconcileBudget(windowStartMs, cap);
-  }
-
-  pauseUpstream(untilMs: number): Promise<void> {
-    return this.schedule.pauseUpstream(untilMs);
-  }
-
-  upstreamPausedUntil(): Promise<number> {
-    return this.schedule.upstreamPausedUntil();
-  }
 
   /** Seconds until the record expires (rounded up), or null when there is none: for tests. */
   ttlSecondsOf(onboardingId: string): number | null {

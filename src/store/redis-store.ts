@@ -33,11 +33,15 @@ import {
   type RedisClient,
   type StoreScripts,
 } from './scripts';
+import {
+  forwardMethods,
+  RECONCILE_SCHEDULE_METHODS,
+  WEBHOOK_QUEUE_METHODS,
+} from './forward-methods';
 import type {
   CancelResult,
   CompleteResult,
   Completion,
-  DeadLetter,
   ExpireResult,
   IdempotencyClaim,
   IdempotencyResult,
@@ -46,11 +50,9 @@ import type {
   ListQuery,
   OnboardingRecord,
   OutboxEvent,
-  QueuedWebhook,
   ReconcileSchedule,
   Store,
   WebhookQueue,
-  WebhookQueueStats,
 } from './store';
 import { RedisReconcileSchedule } from './redis-reconcile-schedule';
 import { RedisWebhookQueue } from './redis-webhook-queue';
@@ -71,6 +73,11 @@ const MAX_BATCHES_PER_LIST = 20;
  */
 const ORPHAN_GRACE_MS = 10 * 60 * 1000;
 
+// The queue's and the schedule's methods are bound onto each instance (forward-methods.ts).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface RedisStore extends WebhookQueue, ReconcileSchedule {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class RedisStore implements Store, WebhookQueue, ReconcileSchedule {
   private readonly keys: StoreKeys;
   private readonly clock: Clock;
@@ -89,6 +96,8 @@ export class RedisStore implements Store, WebhookQueue, ReconcileSchedule {
     this.scripts = defineStoreScripts(redis);
     this.queue = new RedisWebhookQueue(redis, this.keys.webhooks(), this.scripts.indexPage);
     this.schedule = new RedisReconcileSchedule(redis, this.keys.reconcile());
+    forwardMethods(this, this.queue, WEBHOOK_QUEUE_METHODS);
+    forwardMethods(this, this.schedule, RECONCILE_SCHEDULE_METHODS);
   }
 
   async createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void> {
@@ -247,91 +256,6 @@ export class RedisStore implements Store, WebhookQueue, ReconcileSchedule {
 
   async close(): Promise<void> {
     if (this.ownsConnection) await this.redis.quit();
-  }
-
-  // The webhook queue: the store forwards to it, so callers hold one object for both.
-
-  enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
-    return this.queue.enqueueWebhooks(onboardingId, events, nowMs);
-  }
-
-  claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]> {
-    return this.queue.claimDue(nowMs, leaseMs, max);
-  }
-
-  ackWebhook(webhookId: string, nowMs: number): Promise<void> {
-    return this.queue.ackWebhook(webhookId, nowMs);
-  }
-
-  rescheduleWebhook(
-    webhookId: string,
-    atMs: number,
-    attempts: number,
-    lastError: string,
-  ): Promise<void> {
-    return this.queue.rescheduleWebhook(webhookId, atMs, attempts, lastError);
-  }
-
-  deadLetterWebhook(
-    webhookId: string,
-    attempts: number,
-    lastError: string,
-    nowMs: number,
-  ): Promise<void> {
-    return this.queue.deadLetterWebhook(webhookId, attempts, lastError, nowMs);
-  }
-
-  releaseLease(webhookId: string, atMs: number): Promise<void> {
-    return this.queue.releaseLease(webhookId, atMs);
-  }
-
-  listDeadLetters(
-    limit: number,
-    cursor?: string,
-  ): Promise<{ items: DeadLetter[]; nextCursor: string | null }> {
-    return this.queue.listDeadLetters(limit, cursor);
-  }
-
-  redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean> {
-    return this.queue.redeliverDeadLetter(webhookId, nowMs);
-  }
-
-  stats(nowMs: number): Promise<WebhookQueueStats> {
-    return this.queue.stats(nowMs);
-  }
-
-  // The reconciliation schedule, forwarded likewise.
-
-  scheduleCheck(onboardingId: string, atMs: number): Promise<void> {
-    return this.schedule.scheduleCheck(onboardingId, atMs);
-  }
-
-  claimDueChecks(nowMs: number, leaseMs: number, max: number): Promise<string[]> {
-    return this.schedule.claimDueChecks(nowMs, leaseMs, max);
-  }
-
-  dropCheck(onboardingId: string): Promise<void> {
-    return this.schedule.dropCheck(onboardingId);
-  }
-
-  countChecks(): Promise<number> {
-    return this.schedule.countChecks();
-  }
-
-  listChecks(max: number): Promise<string[]> {
-    return this.schedule.listChecks(max);
-  }
-
-  spendReconcileBudget(windowStartMs: number, cap: number): Promise<boolean> {
-    return this.schedule.spendReconcileBudget(windowStartMs, cap);
-  }
-
-  pauseUpstream(untilMs: number): Promise<void> {
-    return this.schedule.pauseUpstream(untilMs);
-  }
-
-  upstreamPausedUntil(): Promise<number> {
-    return this.schedule.upstreamPausedUntil();
   }
 }
 
