@@ -173,14 +173,12 @@ export class MemoryStore implements Store, WebhookQueue, ReconcileSchedule {
     time: string,
     ttlSeconds: number,
   ): Promise<CancelResult> {
-    const key = this.keys.record(onboardingId);
-    checkTtlSeconds('ttlSeconds', ttlSeconds);
-    const stored = this.live(this.records, key);
-    const record = stored && decodeRecord(stored.value);
-    if (!stored || !record) return { outcome: 'not_found' };
-    if (record.status !== 'pending') return { outcome: 'not_pending', record };
-    applyChanges(stored.value, { set: { status: 'cancelled', cancelled_time: time }, remove: [] });
-    stored.expiresAt = this.expiry(ttlSeconds);
+    const ended = this.endPending(
+      onboardingId,
+      { status: 'cancelled', cancelled_time: time },
+      ttlSeconds,
+    );
+    if ('outcome' in ended) return ended;
     return { outcome: 'cancelled', record: this.readRecord(onboardingId) as OnboardingRecord };
   }
 
@@ -190,14 +188,13 @@ export class MemoryStore implements Store, WebhookQueue, ReconcileSchedule {
     event: OutboxEvent | null,
     ttlSeconds: number,
   ): Promise<ExpireResult> {
-    const key = this.keys.record(onboardingId);
-    checkTtlSeconds('ttlSeconds', ttlSeconds);
-    const stored = this.live(this.records, key);
-    const record = stored && decodeRecord(stored.value);
-    if (!stored || !record) return { outcome: 'not_found' };
-    if (record.status !== 'pending') return { outcome: 'not_pending', record };
-    applyChanges(stored.value, { set: { status: 'expired', expired_time: time }, remove: [] });
-    stored.expiresAt = this.expiry(ttlSeconds);
+    const ended = this.endPending(
+      onboardingId,
+      { status: 'expired', expired_time: time },
+      ttlSeconds,
+    );
+    if ('outcome' in ended) return ended;
+    const { stored } = ended;
     const outboxKey = this.keys.outbox(onboardingId);
     const outbox = this.live(this.outboxes, outboxKey) ?? { value: [], expiresAt: 0 };
     if (event !== null) outbox.value.push(encodeOutboxEvent(event));
@@ -241,6 +238,25 @@ export class MemoryStore implements Store, WebhookQueue, ReconcileSchedule {
   ttlSecondsOf(onboardingId: string): number | null {
     const stored = this.live(this.records, this.keys.record(onboardingId));
     return stored ? Math.ceil((stored.expiresAt - this.clock.now()) / 1000) : null;
+  }
+
+  /** Pending → another status with these fields and a new TTL (the cancel and expire scripts' common part). */
+  private endPending(
+    onboardingId: string,
+    set: Record<string, string>,
+    ttlSeconds: number,
+  ):
+    | { stored: Expiring<HashFields> }
+    | { outcome: 'not_found' }
+    | { outcome: 'not_pending'; record: OnboardingRecord } {
+    checkTtlSeconds('ttlSeconds', ttlSeconds);
+    const stored = this.live(this.records, this.keys.record(onboardingId));
+    const record = stored && decodeRecord(stored.value);
+    if (!stored || !record) return { outcome: 'not_found' };
+    if (record.status !== 'pending') return { outcome: 'not_pending', record };
+    applyChanges(stored.value, { set, remove: [] });
+    stored.expiresAt = this.expiry(ttlSeconds);
+    return { stored };
   }
 
   private readRecord(onboardingId: string): OnboardingRecord | null {
