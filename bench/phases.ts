@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { newWebhookId } from '../src/webhooks/events';
 import { cpuUsBetween, progress, type BenchContext } from './context';
+import { cpuShares, snapshotCpu, type CpuShares } from './cpu-accounting';
 import { runEachPathOnce, runForDuration, runPaced, serialLatencies, type LoadRun } from './load';
 import { createBody, prepareOnboardings, type PreparedOnboarding } from './onboardings';
 import { countStatuses, meanKeyBytes, usedMemory, webhookQueueBytes } from './redis-memory';
@@ -58,6 +59,8 @@ export interface CallbackResult {
   createdPerSecond: number;
   load: LoadRun;
   cpuUsPerCompletion: number;
+  /** Every process's CPU per completion during the load (the service's is cpuUsPerCompletion). */
+  shares: CpuShares;
   /** Including the webhook deliveries that followed, until the last one arrived. */
   cpuUsPerCompletionWithWebhooks: number;
   deliveredSeconds: number;
@@ -115,14 +118,15 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
   progress(`callbacks: ${count} distinct onboardings, ${options.connections} connections`);
   sink.reset();
   if (options.cpuProf) await service.call('profile:start');
-  const before = await service.usage();
+  const before = await snapshotCpu(ctx);
   const started = performance.now();
   const load = await runEachPathOnce(
     service.info.url,
     measured.map(callbackPath),
     options.connections,
   );
-  const afterLoad = await service.usage();
+  const afterLoad = await snapshotCpu(ctx);
+  const shares = cpuShares(before, afterLoad, count);
   await sink.waitFor(count, 120_000).catch((err: Error) => progress(err.message));
   const deliveredSeconds = (performance.now() - started) / 1000;
   const afterDelivery = await service.usage();
@@ -140,10 +144,11 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
   return {
     createdPerSecond: count / createSeconds,
     load,
-    cpuUsPerCompletion: cpuUsBetween(before, afterLoad) / count,
-    cpuUsPerCompletionWithWebhooks: cpuUsBetween(before, afterDelivery) / count,
+    cpuUsPerCompletion: shares.serviceUs,
+    shares,
+    cpuUsPerCompletionWithWebhooks: cpuUsBetween(before.service, afterDelivery) / count,
     deliveredSeconds,
-    rssAfterLoadBytes: afterLoad.rssBytes,
+    rssAfterLoadBytes: afterLoad.service.rssBytes,
     memory: {
       pendingBytesPerOnboarding: (memoryPending - memoryBefore) / count,
       pendingRecordBytes,
