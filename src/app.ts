@@ -80,8 +80,8 @@ export function createApp(deps: AppDeps): express.Express {
   const behindProxy = deps.trustProxy !== null && deps.trustProxy !== undefined;
   app.get(
     '/callback',
-    callbackGuard({ behindProxy, limiter: deps.rateLimiters?.callback }),
-    callbackRoute(handleCallback),
+    callbackGuard({ behindProxy, limiter: deps.rateLimiters?.callback, logger: deps.logger }),
+    callbackRoute(handleCallback, deps.logger),
   );
 
   const service = createOnboardingService(deps);

@@ -3,6 +3,8 @@ import type { NextFunction, Request, Response } from 'express';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AppError } from '../errors';
 import { toAppError } from '../http/error-handler';
+import { logForRequest } from '../http/request-log';
+import type { Logger } from '../lib/logger';
 import { requireForwardedHttps } from '../http/forwarded-https';
 import { clientAddressOf, consumeRequest } from '../http/rate-limit';
 import { failurePage, PAGE_CSP } from './pages';
@@ -12,6 +14,7 @@ export interface CallbackGuardOptions {
   behindProxy: boolean;
   /** Per client address; none: no limit (tests that do not opt in). */
   limiter?: RateLimiterAbstract;
+  logger: Logger;
 }
 
 /** A refused callback: the failure page with the code (the state is not read, so no return_url). */
@@ -39,7 +42,12 @@ export function callbackGuard(options: CallbackGuardOptions) {
     } catch (err) {
       const failure = toAppError(err);
       if (failure.status >= 500)
-        req.log?.warn({ err: failure.cause ?? failure, code: failure.code }, 'callback refused');
+        logForRequest(
+          options.logger,
+          req,
+          { err: failure.cause ?? failure, code: failure.code },
+          'callback refused',
+        );
       sendCallbackRefusal(res, failure);
       return;
     }

@@ -2,6 +2,8 @@
 import type { Request, Response } from 'express';
 import { toAppError } from '../http/error-handler';
 import { requestIdOf } from '../http/request-id';
+import { logForRequest } from '../http/request-log';
+import type { Logger } from '../lib/logger';
 import { withQuery } from '../onboarding/return-url';
 import { failurePage, PAGE_CSP, successPage } from './pages';
 import { parseCallbackParams } from './params';
@@ -11,7 +13,7 @@ function sendPage(res: Response, status: number, html: string): void {
   res.status(status).setHeader('Content-Security-Policy', PAGE_CSP).type('html').send(html);
 }
 
-export function callbackRoute(handleCallback: CallbackHandler) {
+export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
   return async function callback(req: Request, res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -40,7 +42,12 @@ export function callbackRoute(handleCallback: CallbackHandler) {
       res.locals.outcome = failure.code;
       const record = err instanceof CallbackFailure ? err.record : null;
       if (failure.status >= 500)
-        req.log?.warn({ err: failure.cause ?? failure, code: failure.code }, 'callback failed');
+        logForRequest(
+          logger,
+          req,
+          { err: failure.cause ?? failure, code: failure.code },
+          'callback failed',
+        );
       if (record) res.locals.onboardingId = record.onboarding_id;
       if (failure.retryAfter !== undefined)
         res.setHeader('Retry-After', String(failure.retryAfter));

@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, toEnvelope } from '../errors';
 import { requestIdOf } from './request-id';
+import { noteRequestError } from './request-log';
 
 interface BodyParserError {
   type?: string;
@@ -42,8 +43,9 @@ export function sendError(req: Request, res: Response, appError: AppError): void
 export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(err);
   const appError = toAppError(err);
-  // pino-http's one line per request carries the error; no second line here.
-  if (appError.status >= 500) res.err = appError.cause instanceof Error ? appError.cause : appError;
+  // The request's one log line (request-log.ts) carries the error; no second line here.
+  if (appError.status >= 500)
+    noteRequestError(res, appError.cause instanceof Error ? appError.cause : appError);
   sendError(req, res, appError);
 }
 

@@ -4,7 +4,7 @@ import { newRequestId, type RandomSource, cryptoRandom } from '../lib/ids';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
-/** pino-http's genReqId: the id that every log line, envelope and upstream call carries. */
+/** The request's id: every log line, envelope and upstream call about it carries it. */
 export function createRequestIdGenerator(random: RandomSource = cryptoRandom) {
   return function generateRequestId(req: IncomingMessage, res: ServerResponse): string {
     const incoming = req.headers['x-request-id'];
@@ -17,7 +17,7 @@ export function createRequestIdGenerator(random: RandomSource = cryptoRandom) {
   };
 }
 
-/** The request id assigned by pino-http (req.id). */
+/** The request id the request log assigned (req.id). */
 export function requestIdOf(req: IncomingMessage): string {
   return String((req as IncomingMessage & { id?: unknown }).id ?? '');
 }

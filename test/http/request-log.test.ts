@@ -1,4 +1,6 @@
 // One log line per request (src/http/request-log.ts): its request id, method, path, status, outcome, latency.
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { createApp } from '../../src/app';
 import type { Store } from '../../src/store/store';
@@ -180,6 +182,7 @@ describe('request log', () => {
       outcome: 'SERVICE_UNAVAILABLE',
     });
     expect(lines[0]!.level).toBe(50);
+    expect(lines[0]!.err).toMatchObject({ message: 'Connection is closed.' });
   });
 
   it('logs a callback that fails upstream (503) as exactly one request failed line', async () => {
@@ -200,5 +203,65 @@ describe('request log', () => {
       status: 503,
       outcome: 'UPSTREAM_UNAVAILABLE',
     });
+  });
+  it("ties the callback's own warning to its request line by request_id", async () => {
+    const onboarding = await h.createOnboarding();
+    const path = h.authenticate(onboarding.link_id);
+    h.sim.faults.inject({ endpoint: 'get', times: 10, status: 500, body: 'oops' });
+    const from = h.log.lines.length;
+    const res = await supertest(h.app).get(path);
+    expect(res.status).toBe(503);
+    await eventually(
+      () => h.log.lines.slice(from).some((l) => l.msg === 'request failed'),
+      5000,
+      'the request line',
+    );
+    const lines = h.log.lines.slice(from);
+    const warning = lines.find((l) => l.msg === 'callback failed');
+    expect(warning).toMatchObject({ level: 40, code: 'UPSTREAM_UNAVAILABLE' });
+    expect(warning!.request_id).toBe(res.headers['x-request-id']);
+    expect(lines.find((l) => l.msg === 'request failed')!.request_id).toBe(
+      res.headers['x-request-id'],
+    );
+  });
+
+  it('logs a callback whose browser left before the answer as CLIENT_CLOSED, once', async () => {
+    const onboarding = await h.createOnboarding();
+    const path = h.authenticate(onboarding.link_id);
+    h.sim.faults.inject({ endpoint: 'get', delayMs: 1000 });
+    const server: Server = h.app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    try {
+      const from = h.log.lines.length;
+      const seen = h.sim.requests.length;
+      const req = httpRequest({ port: (server.address() as AddressInfo).port, path });
+      req.on('error', () => {});
+      req.end();
+      // Leave once the service is waiting on the (delayed) upstream read.
+      await eventually(
+        () => h.sim.requests.slice(seen).some((r) => r.endpoint === 'get'),
+        5000,
+        'the upstream read',
+      );
+      req.destroy();
+      const requestLines = () =>
+        h.log.lines.slice(from).filter((l) => REQUEST_MESSAGES.has(String(l.msg)));
+      await eventually(() => requestLines().length > 0, 5000, 'the request line');
+      expect(requestLines()).toHaveLength(1);
+      expect(requestLines()[0]).toMatchObject({
+        msg: 'request completed',
+        outcome: 'CLIENT_CLOSED',
+        req: { method: 'GET', path: '/callback' },
+      });
+      // The completion itself still goes through: the customer did sign in.
+      await eventually(
+        async () => (await h.store.getOnboarding(onboarding.onboarding_id))?.status === 'completed',
+        5000,
+        'the completion',
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
