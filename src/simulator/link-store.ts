@@ -31,6 +31,8 @@ interface StoredLink {
 export class LinkStore {
   private readonly links = new Map<string, StoredLink>();
   private readonly linkIdsByToken = new Map<string, string>();
+  /** Links whose stored status_code is OPEN (expired or not), so the link limit is not a full scan. */
+  private readonly openIds = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -67,11 +69,17 @@ export class LinkStore {
       hiddenLoginReads: 0,
     });
     this.linkIdsByToken.set(loginToken, linkId);
+    this.openIds.add(linkId);
     return this.view(this.links.get(linkId)!);
   }
 
   countOpen(): number {
-    return this.liveLinks().filter((stored) => this.statusOf(stored) === 'OPEN').length;
+    let open = 0;
+    for (const linkId of this.openIds) {
+      const stored = this.live(linkId);
+      if (stored && this.statusOf(stored) === 'OPEN') open += 1;
+    }
+    return open;
   }
 
   /** The list endpoint's entries, oldest first: no redirect or login fields (seed 002). */
@@ -104,7 +112,7 @@ export class LinkStore {
   close(linkId: string): LoginLink | null {
     const stored = this.live(linkId);
     if (!stored) return null;
-    if (this.statusOf(stored) === 'OPEN') stored.link.status_code = 'CLOSED';
+    if (this.statusOf(stored) === 'OPEN') this.setStatus(linkId, stored, 'CLOSED');
     return this.view(stored);
   }
 
@@ -112,8 +120,8 @@ export class LinkStore {
   markAuthenticated(linkId: string, username: string, hiddenLoginReads: number): LoginLink {
     const stored = this.live(linkId);
     if (!stored) throw new Error(`Unknown login link ${linkId}`);
+    this.setStatus(linkId, stored, 'CLOSED');
     Object.assign(stored.link, {
-      status_code: 'CLOSED',
       login_id: `dsl_${randomToken(12, this.random)}`,
       login_username: username,
       login_time: isoSeconds(this.clock.now()),
@@ -129,6 +137,7 @@ export class LinkStore {
     if (patch.link_id !== undefined && patch.link_id !== linkId)
       throw new Error('setLink cannot change link_id');
     Object.assign(stored.link, patch);
+    if (patch.status_code !== undefined) this.setStatus(linkId, stored, patch.status_code);
     if (patch.created_time !== undefined) stored.createdMs = parseTime(patch.created_time);
     if (patch.expiry_time !== undefined) stored.expiryMs = parseTime(patch.expiry_time);
   }
@@ -146,9 +155,16 @@ export class LinkStore {
     if (this.clock.now() - stored.createdMs > REMOVAL_AGE_MS) {
       this.links.delete(linkId);
       this.linkIdsByToken.delete(stored.loginToken);
+      this.openIds.delete(linkId);
       return null;
     }
     return stored;
+  }
+
+  private setStatus(linkId: string, stored: StoredLink, status: LoginLink['status_code']): void {
+    stored.link.status_code = status;
+    if (status === 'OPEN') this.openIds.add(linkId);
+    else this.openIds.delete(linkId);
   }
 
   private statusOf(stored: StoredLink): LoginLink['status_code'] {

@@ -69,6 +69,27 @@ describe('simulator link lifecycle', () => {
         await small.running.close();
       }
     });
+    it('counts a link forced CLOSED or back to OPEN through setLink, and frees removed links', async () => {
+      const small = await startSimulator({ linkLimit: 2 });
+      const create = () =>
+        small.api('POST', '/ds/login/link', { ds_id: 'GA', expiry_time: '7 days' });
+      try {
+        const first = await small.createLink();
+        const second = await small.createLink();
+        expect((await create()).status).toBe(403);
+        small.sim.setLink(first.link_id, { status_code: 'CLOSED' });
+        const third = await small.createLink();
+        small.sim.setLink(first.link_id, { status_code: 'OPEN' });
+        expect((await create()).status).toBe(403);
+        // Three OPEN now; links past 90 days are removed and hold no slot any more.
+        small.sim.setLink(second.link_id, { created_time: '2020-01-01T00:00:00Z' });
+        expect((await create()).status).toBe(403);
+        small.sim.setLink(third.link_id, { created_time: '2020-01-01T00:00:00Z' });
+        expect((await create()).status).toBe(201);
+      } finally {
+        await small.running.close();
+      }
+    });
   });
 
   describe('status', () => {
