@@ -103,7 +103,7 @@ function createLink(deps: ApiRouteDeps): RequestHandler {
   return function addLink(req, res) {
     const input = validateCreateLink(req.body, deps.clock.now());
     if (!input.ok) return sendValidationError(res, input.description);
-    if (deps.store.countOpen() >= deps.linkLimit)
+    if (deps.store.hasOpenAtLeast(deps.linkLimit))
       return sendError(
         res,
         403,

@@ -73,7 +73,12 @@ export class LinkStore {
     return this.view(this.links.get(linkId)!);
   }
 
-  countOpen(): number {
+  /** Whether at least `limit` links are OPEN; O(1) while fewer links than that exist at all. */
+  hasOpenAtLeast(limit: number): boolean {
+    return this.links.size >= limit && this.countOpen() >= limit;
+  }
+
+  private countOpen(): number {
     let open = 0;
     for (const linkId of this.openIds) {
       const stored = this.live(linkId);
