@@ -11,6 +11,10 @@ export interface CpuSnapshot {
   simulator: ProcessUsage;
   /** used_cpu_user + used_cpu_sys of the Redis server, in µs. */
   redisUs: number;
+  /** total_commands_processed of the Redis server (commands inside scripts and INFO included). */
+  redisCommands: number;
+  /** EVALSHA and EVAL calls: the scripts run, each one round trip. */
+  redisScriptCalls: number;
   bench: ProcessUsage;
   /** Summed over every core, in µs. */
   machineBusyUs: number;
@@ -30,13 +34,18 @@ export interface CpuShares {
   machineBusy: number;
 }
 
-async function redisCpuUs(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
+async function redisCounters(
+  redis: Redis,
+): Promise<{ cpuUs: number; commands: number; scriptCalls: number }> {
+  const info = await redis.info('all');
   const read = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1]);
   const seconds = read('used_cpu_user') + read('used_cpu_sys');
-  if (!Number.isFinite(seconds))
-    throw new Error('Redis INFO cpu has no used_cpu_user/used_cpu_sys');
-  return seconds * 1e6;
+  const commands = read('total_commands_processed');
+  if (!Number.isFinite(seconds) || !Number.isFinite(commands))
+    throw new Error('Redis INFO has no used_cpu_user/used_cpu_sys/total_commands_processed');
+  const calls = (name: string) =>
+    Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return { cpuUs: seconds * 1e6, commands, scriptCalls: calls('evalsha') + calls('eval') };
 }
 
 function machineTimes(): { busyUs: number; totalUs: number } {
@@ -50,17 +59,37 @@ function machineTimes(): { busyUs: number; totalUs: number } {
   return { busyUs: busyMs * 1000, totalUs: totalMs * 1000 };
 }
 
+/** Redis commands between two snapshots, per `count`, less the INFO calls of the snapshots themselves. */
+export function redisCommandsPer(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  count: number,
+  snapshotsBetween = 0,
+): number {
+  return (after.redisCommands - before.redisCommands - 1 - snapshotsBetween) / count;
+}
+
+export function redisScriptCallsPer(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  count: number,
+): number {
+  return (after.redisScriptCalls - before.redisScriptCalls) / count;
+}
+
 export async function snapshotCpu(ctx: BenchContext): Promise<CpuSnapshot> {
-  const [service, simulator, redisUs] = await Promise.all([
+  const [service, simulator, redis] = await Promise.all([
     ctx.service.usage(),
     ctx.simulator.usage(),
-    redisCpuUs(ctx.redis),
+    redisCounters(ctx.redis),
   ]);
   const machine = machineTimes();
   return {
     service,
     simulator,
-    redisUs,
+    redisUs: redis.cpuUs,
+    redisCommands: redis.commands,
+    redisScriptCalls: redis.scriptCalls,
     bench: processUsage(),
     machineBusyUs: machine.busyUs,
     machineTotalUs: machine.totalUs,

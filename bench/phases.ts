@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { newWebhookId } from '../src/webhooks/events';
 import { cpuUsBetween, progress, type BenchContext } from './context';
-import { cpuShares, snapshotCpu, type CpuShares } from './cpu-accounting';
+import {
+  cpuShares,
+  redisCommandsPer,
+  redisScriptCallsPer,
+  snapshotCpu,
+  type CpuShares,
+} from './cpu-accounting';
 import { runEachPathOnce, runForDuration, runPaced, serialLatencies, type LoadRun } from './load';
 import { createBody, prepareOnboardings, type PreparedOnboarding } from './onboardings';
 import { countStatuses, meanKeyBytes, usedMemory, webhookQueueBytes } from './redis-memory';
@@ -61,6 +67,10 @@ export interface CallbackResult {
   cpuUsPerCompletion: number;
   /** Every process's CPU per completion during the load (the service's is cpuUsPerCompletion). */
   shares: CpuShares;
+  /** Every Redis command of a completion and of its webhook's delivery. */
+  redisCommandsPerCompletion: number;
+  /** The scripts among them (EVALSHA/EVAL), each one round trip. */
+  redisScriptCallsPerCompletion: number;
   /** Including the webhook deliveries that followed, until the last one arrived. */
   cpuUsPerCompletionWithWebhooks: number;
   deliveredSeconds: number;
@@ -129,7 +139,7 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
   const shares = cpuShares(before, afterLoad, count);
   await sink.waitFor(count, 120_000).catch((err: Error) => progress(err.message));
   const deliveredSeconds = (performance.now() - started) / 1000;
-  const afterDelivery = await service.usage();
+  const afterDelivery = await snapshotCpu(ctx);
   if (options.cpuProf) {
     const file = join(ctx.resultsDir, 'profiles', `service-callbacks-${ctx.timestamp}.cpuprofile`);
     await service.call('profile:stop', file);
@@ -146,7 +156,9 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
     load,
     cpuUsPerCompletion: shares.serviceUs,
     shares,
-    cpuUsPerCompletionWithWebhooks: cpuUsBetween(before.service, afterDelivery) / count,
+    cpuUsPerCompletionWithWebhooks: cpuUsBetween(before.service, afterDelivery.service) / count,
+    redisCommandsPerCompletion: redisCommandsPer(before, afterDelivery, count, 1),
+    redisScriptCallsPerCompletion: redisScriptCallsPer(before, afterDelivery, count),
     deliveredSeconds,
     rssAfterLoadBytes: afterLoad.service.rssBytes,
     memory: {

@@ -75,6 +75,18 @@ async function measureAll(ctx: BenchContext): Promise<{ figures: Figure[]; check
     ),
     figure('callback.cpu_redis', 'Redis CPU per completion', cb.shares.redisUs, 'µs', bareCpu),
     figure(
+      'callback.redis_commands',
+      'Redis commands per completion and its webhook (in scripts too)',
+      cb.redisCommandsPerCompletion,
+      'commands',
+    ),
+    figure(
+      'callback.redis_scripts',
+      'Redis script calls per completion and its webhook',
+      cb.redisScriptCallsPerCompletion,
+      'calls',
+    ),
+    figure(
       'callback.cpu_bench',
       'load generator + webhook receiver CPU per completion',
       cb.shares.benchUs,
