@@ -4,8 +4,6 @@ export interface BenchOptions {
   cpuProf: boolean;
   /** Pass Redis rate limiters (with limits far above the load) to createApp, to measure their cost. */
   rateLimits: boolean;
-  /** Experiment: ioredis enableAutoPipelining on the service's connection (not what src/ does today). */
-  autoPipelining: boolean;
   /** Concurrent connections of the load generator. */
   connections: number;
   baselineWarmupSeconds: number;
@@ -23,7 +21,7 @@ export interface BenchOptions {
   logLevel: string;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--cpu-prof] [--rate-limits] [--auto-pipelining] [--callbacks N] [--backlog N]`;
+const USAGE = `usage: npm run bench -- [--quick] [--cpu-prof] [--rate-limits] [--callbacks N] [--backlog N]`;
 
 function readCount(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -37,7 +35,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     quick,
     cpuProf: argv.includes('--cpu-prof'),
     rateLimits: argv.includes('--rate-limits'),
-    autoPipelining: argv.includes('--auto-pipelining'),
     connections: 50,
     baselineWarmupSeconds: quick ? 1 : 2,
     baselineSeconds: quick ? 4 : 10,
@@ -54,7 +51,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     const arg = argv[i]!;
     if (arg === '--callbacks') options.callbacks = readCount(arg, argv[++i]);
     else if (arg === '--backlog') options.backlogEvents = readCount(arg, argv[++i]);
-    else if (!['--quick', '--cpu-prof', '--rate-limits', '--auto-pipelining'].includes(arg))
+    else if (!['--quick', '--cpu-prof', '--rate-limits'].includes(arg))
       throw new Error(`unknown argument ${arg} (${USAGE})`);
   }
   if (options.callbacks !== null && options.callbacks < options.connections)

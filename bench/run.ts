@@ -245,7 +245,6 @@ async function startProcesses(
     BENCH_API_KEY: `sk_bench_${randomBytes(24).toString('base64url')}`,
     BENCH_LOG_LEVEL: options.logLevel,
     BENCH_RATE_LIMITS: options.rateLimits ? '1' : '0',
-    BENCH_AUTO_PIPELINING: options.autoPipelining ? '1' : '0',
     NODE_ENV: 'production',
   });
   const baseline = await startChild<{ url: string }>(
@@ -310,7 +309,7 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - runStarted) / 1000;
     process.stdout.write(
       `\nlogin-link-receiver bench${options.quick ? ' (--quick)' : ''}${options.cpuProf ? ' (--cpu-prof: figures include profiler overhead)' : ''}` +
-        `${options.rateLimits ? ' (--rate-limits)' : ''}${options.autoPipelining ? ' (--auto-pipelining)' : ''}, ${cpus().length} CPUs, node ${process.version}, ${seconds.toFixed(0)} s\n\n` +
+        `${options.rateLimits ? ' (--rate-limits)' : ''}, ${cpus().length} CPUs, node ${process.version}, ${seconds.toFixed(0)} s\n\n` +
         `${formatTable(figures, checks)}\n\n${profile ? `${formatProfile(profile)}\n\n` : ''}results: ${file}\n`,
     );
     if (checks.some((c) => !c.ok && !c.what.startsWith('target'))) process.exitCode = 1;

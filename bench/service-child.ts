@@ -31,8 +31,6 @@ async function start(): Promise<void> {
     level: (process.env.BENCH_LOG_LEVEL ?? 'info') as LevelWithSilent,
   });
   const redis = connectRedis({ url: required('BENCH_REDIS_URL') }, 'llr-bench-service');
-  // Experiment (--auto-pipelining): coalesce the commands of concurrent requests into fewer writes.
-  if (process.env.BENCH_AUTO_PIPELINING === '1') redis.options.enableAutoPipelining = true;
   const store = new RedisStore(redis, {
     ownsConnection: true,
     prefix: required('BENCH_PREFIX'),
