@@ -59,17 +59,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestLog(deps.logger, deps.random));
   app.use(securityHeaders());
 
-  app.use(healthRoutes(deps.store));
-  app.use(openApiRoutes(deps.publicUrl));
-  if (deps.metrics) {
-    const { metrics, webhookQueue, clock } = deps;
-    const refreshQueueStats = webhookQueue
-      ? async () => metrics.setQueueStats(await webhookQueue.stats(clock.now()))
-      : undefined;
-    app.use(metricsRoutes(metrics, refreshQueueStats));
-    app.get('/callback', countCallbackOutcomes(deps.metrics));
-  }
-
+  // The callback first: it is the customer-facing hot path, and no other route's router is walked for it.
+  if (deps.metrics) app.get('/callback', countCallbackOutcomes(deps.metrics));
   // Express would answer HEAD with the GET handler, completing an onboarding without showing a page.
   app.head('/callback', (_req, res) => {
     res.locals.outcome = 'METHOD_NOT_ALLOWED';
@@ -83,6 +74,16 @@ export function createApp(deps: AppDeps): express.Express {
     callbackGuard({ behindProxy, limiter: deps.rateLimiters?.callback, logger: deps.logger }),
     callbackRoute(handleCallback, deps.logger),
   );
+
+  app.use(healthRoutes(deps.store));
+  app.use(openApiRoutes(deps.publicUrl));
+  if (deps.metrics) {
+    const { metrics, webhookQueue, clock } = deps;
+    const refreshQueueStats = webhookQueue
+      ? async () => metrics.setQueueStats(await webhookQueue.stats(clock.now()))
+      : undefined;
+    app.use(metricsRoutes(metrics, refreshQueueStats));
+  }
 
   const service = createOnboardingService(deps);
   app.use(

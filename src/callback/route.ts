@@ -13,6 +13,16 @@ function sendPage(res: Response, status: number, html: string): void {
   res.status(status).setHeader('Content-Security-Policy', PAGE_CSP).type('html').send(html);
 }
 
+/**
+ * 303 to the integrator's page. The URL was checked against RETURN_URL_ORIGINS at creation and
+ * serialised by the URL API, so it is already encoded; no body, so no content negotiation for one.
+ */
+function redirectTo(res: Response, location: string): void {
+  res.status(303).setHeader('Location', location);
+  res.setHeader('Content-Length', '0');
+  res.end();
+}
+
 export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
   return async function callback(req: Request, res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
@@ -27,8 +37,8 @@ export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
       res.locals.outcome = replayed ? 'COMPLETED_REPLAY' : 'COMPLETED';
       res.locals.onboardingId = record.onboarding_id;
       if (record.return_url) {
-        res.redirect(
-          303,
+        redirectTo(
+          res,
           withQuery(record.return_url, {
             onboarding_id: record.onboarding_id,
             status: 'completed',
@@ -52,8 +62,8 @@ export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
       if (failure.retryAfter !== undefined)
         res.setHeader('Retry-After', String(failure.retryAfter));
       if (record?.return_url) {
-        res.redirect(
-          303,
+        redirectTo(
+          res,
           withQuery(record.return_url, {
             onboarding_id: record.onboarding_id,
             status: 'failed',

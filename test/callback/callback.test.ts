@@ -121,6 +121,9 @@ describe('GET /callback', () => {
     });
     const res = await supertest(h.app).get(h.authenticate(onboarding.link_id));
     expect(res.status).toBe(303);
+    expect(res.headers['content-length']).toBe('0');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
     const location = new URL(res.headers.location!);
     expect(location.origin + location.pathname).toBe('https://app.example.com/done');
     expect(Object.fromEntries(location.searchParams)).toEqual({
