@@ -49,7 +49,11 @@ describe('webhooks survive a crashed instance', () => {
     sink = await startWebhookSink();
   });
   afterEach(async () => {
-    child?.kill('SIGKILL');
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
     await sink.close();
     await redis.flushdb();
     await redis.quit();
@@ -111,10 +115,13 @@ describe('webhooks survive a crashed instance', () => {
       child!.once('exit', (code) => resolve(code)),
     );
     child.kill('SIGTERM');
+    let lateTimer: NodeJS.Timeout | undefined;
     const code = await Promise.race([
       exited,
-      new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 10000)),
+      new Promise<'late'>((resolve) => (lateTimer = setTimeout(() => resolve('late'), 10000))),
     ]);
+    // A pending 10 s timer would keep the jest worker alive after the suite.
+    clearTimeout(lateTimer);
 
     expect(code).toBe(0);
     child = null;
