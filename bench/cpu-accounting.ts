@@ -19,7 +19,6 @@ export interface CpuSnapshot {
   /** Summed over every core, in µs. */
   machineBusyUs: number;
   machineTotalUs: number;
-  atMs: number;
 }
 
 export interface CpuShares {
@@ -93,7 +92,6 @@ export async function snapshotCpu(ctx: BenchContext): Promise<CpuSnapshot> {
     bench: processUsage(),
     machineBusyUs: machine.busyUs,
     machineTotalUs: machine.totalUs,
-    atMs: performance.now(),
   };
 }
 
