@@ -52,6 +52,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     throw err;
   }
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+  // Signal handlers go in before any work starts (the webhook worker starts inside buildRuntime): a
+  // SIGTERM during start-up is kept and carried out once the server is up, never Node's abrupt exit.
+  let shutdown: ((signal: string) => void) | null = null;
+  let requested: string | null = null;
+  const onStopSignal = (signal: string) => {
+    if (shutdown) shutdown(signal);
+    else requested ??= signal;
+  };
+  process.on('SIGTERM', () => onStopSignal('SIGTERM'));
+  process.on('SIGINT', () => onStopSignal('SIGINT'));
   const runtime = await buildRuntime(config, logger);
   const app = createApp({
     store: runtime.store,
@@ -89,7 +99,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   if (banner) process.stdout.write(banner);
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -104,8 +114,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
         logger.flush(() => process.exit(0));
       });
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  if (requested) shutdown(requested);
   // Certificate rotation: new connections get the re-read files, open ones are not dropped.
   process.on('SIGHUP', () => void server.reloadTls());
 }
