@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AppError } from '../errors';
 import { toAppError } from '../http/error-handler';
-import { logForRequest } from '../http/request-log';
+import { warnServerFailure } from '../http/request-log';
 import type { Logger } from '../lib/logger';
 import { requireForwardedHttps } from '../http/forwarded-https';
 import { clientAddressOf, consumeRequest } from '../http/rate-limit';
@@ -41,13 +41,7 @@ export function callbackGuard(options: CallbackGuardOptions) {
       if (options.limiter) await consumeRequest(options.limiter, clientAddressOf(req));
     } catch (err) {
       const failure = toAppError(err);
-      if (failure.status >= 500)
-        logForRequest(
-          options.logger,
-          req,
-          { err: failure.cause ?? failure, code: failure.code },
-          'callback refused',
-        );
+      warnServerFailure(options.logger, req, failure, 'callback refused');
       sendCallbackRefusal(res, failure);
       return;
     }

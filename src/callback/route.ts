@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import { toAppError } from '../http/error-handler';
 import { requestIdOf } from '../http/request-id';
-import { logForRequest } from '../http/request-log';
+import { warnServerFailure } from '../http/request-log';
 import type { Logger } from '../lib/logger';
 import { withQuery } from '../onboarding/return-url';
 import { failurePage, PAGE_CSP, successPage } from './pages';
@@ -51,13 +51,7 @@ export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
       const failure = toAppError(err);
       res.locals.outcome = failure.code;
       const record = err instanceof CallbackFailure ? err.record : null;
-      if (failure.status >= 500)
-        logForRequest(
-          logger,
-          req,
-          { err: failure.cause ?? failure, code: failure.code },
-          'callback failed',
-        );
+      warnServerFailure(logger, req, failure, 'callback failed');
       if (record) res.locals.onboardingId = record.onboarding_id;
       if (failure.retryAfter !== undefined)
         res.setHeader('Retry-After', String(failure.retryAfter));

@@ -3,6 +3,7 @@
 // pino-http built two child loggers per request for the same line, about a seventh of the callback's CPU.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import type { AppError } from '../errors';
 import type { Logger } from '../lib/logger';
 import type { RandomSource } from '../lib/ids';
 import { createRequestIdGenerator, requestIdOf } from './request-id';
@@ -55,12 +56,16 @@ export function requestLog(logger: Logger, random?: RandomSource) {
   };
 }
 
-/** A line about one request from inside a handler (a 5xx cause), tied to its request line by request_id. */
-export function logForRequest(
+/** A handler's warning about the 5xx it answers, with its cause, tied to the request's line by request_id. */
+export function warnServerFailure(
   logger: Logger,
   req: IncomingMessage,
-  fields: Record<string, unknown>,
+  failure: AppError,
   message: string,
 ): void {
-  logger.warn({ request_id: requestIdOf(req), ...fields }, message);
+  if (failure.status < 500) return;
+  logger.warn(
+    { request_id: requestIdOf(req), err: failure.cause ?? failure, code: failure.code },
+    message,
+  );
 }

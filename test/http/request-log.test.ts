@@ -204,6 +204,7 @@ describe('request log', () => {
       outcome: 'UPSTREAM_UNAVAILABLE',
     });
   });
+
   it("ties the callback's own warning to its request line by request_id", async () => {
     const onboarding = await h.createOnboarding();
     const path = h.authenticate(onboarding.link_id);

@@ -69,6 +69,7 @@ describe('simulator link lifecycle', () => {
         await small.running.close();
       }
     });
+
     it('counts a link forced CLOSED or back to OPEN through setLink, and frees removed links', async () => {
       const small = await startSimulator({ linkLimit: 2 });
       const create = () =>
