@@ -1,10 +1,13 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { generateSandboxCertificate } from '../../src/sandbox/certificate';
+import { MemoryStore } from '../../src/store/memory-store';
 import { freePort } from '../helpers/redis-server';
 import { startMain, type RunningChild } from './child-process';
 
@@ -146,6 +149,36 @@ describe('the service process (node --import tsx src/main.ts)', () => {
     expect(printed).not.toContain(API_KEY);
     expect(printed).not.toContain(WEBHOOK_SECRET);
     expect(printed).not.toContain(WEBHOOK_SECRET.slice('whsec_'.length));
+  });
+
+  it('on SIGTERM during start-up, finishes starting, then shuts down and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llr-startup-'));
+    try {
+      const tls = await generateSandboxCertificate();
+      // The certificate is a FIFO: start-up blocks reading it until the test writes it.
+      const certFile = join(dir, 'cert.pem');
+      const keyFile = join(dir, 'key.pem');
+      execFileSync('mkfifo', [certFile]);
+      writeFileSync(keyFile, tls.key);
+      running = startMain(await sandboxEnv({ TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile }));
+      // Logged inside start-up, before the certificate is read.
+      await running.waitForLog((l) => l.msg === MemoryStore.WARNING);
+
+      running.child.kill('SIGTERM');
+      const written = writeFile(certFile, tls.cert).catch(() => undefined);
+      const code = await running.exited(10000);
+      // Had the process died unread, the write would still wait for a reader: one releases it.
+      const reader = openSync(certFile, constants.O_RDONLY | constants.O_NONBLOCK);
+      await written;
+      closeSync(reader);
+
+      expect(code).toBe(0);
+      const messages = running.logLines().map((l) => l.msg);
+      expect(messages).toEqual(expect.arrayContaining(['listening', 'shutting down', 'stopped']));
+      expect(messages.indexOf('listening')).toBeLessThan(messages.indexOf('shutting down'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
