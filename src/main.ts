@@ -54,11 +54,14 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   // Signal handlers go in before any work starts (the webhook worker starts inside buildRuntime): a
   // SIGTERM during start-up is kept and carried out once the server is up, never Node's abrupt exit.
-  let shutdown: ((signal: string) => void) | null = null;
+  // The exit deadline runs from the first signal, so a start-up that never ends cannot outlive it.
   let requested: string | null = null;
+  let shutdown: ((signal: string) => void) | null = null;
   const onStopSignal = (signal: string) => {
-    if (shutdown) shutdown(signal);
-    else requested ??= signal;
+    if (requested) return;
+    requested = signal;
+    setTimeout(() => process.exit(1), EXIT_DEADLINE_MS).unref();
+    shutdown?.(signal);
   };
   process.on('SIGTERM', () => onStopSignal('SIGTERM'));
   process.on('SIGINT', () => onStopSignal('SIGINT'));
@@ -98,13 +101,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const banner = sandboxBanner(config, runtime);
   if (banner) process.stdout.write(banner);
 
-  let stopping = false;
   shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), EXIT_DEADLINE_MS);
-    force.unref();
     // HTTP drains while the background work stops taking new items, side by side; the store and
     // the upstream client close only when both are done.
     void Promise.all([server.close(DRAIN_DEADLINE_MS), runtime.stopBackground(DRAIN_DEADLINE_MS)])
