@@ -1,6 +1,6 @@
 // What every bench phase shares: the processes, the clients, Redis, the sink and the options.
 import type Redis from 'ioredis';
-import type { RedisStore } from '../src/store/redis-store';
+import type { Storage } from '../src/store/store';
 import type { BenchChild } from './children';
 import type { BenchClients } from './onboardings';
 import type { BenchOptions } from './options';
@@ -15,8 +15,8 @@ export interface BenchContext {
   simulator: BenchChild<SimulatorInfo>;
   clients: BenchClients;
   redis: Redis;
-  /** The bench's own store on the service's key prefix (to enqueue the backlog). */
-  store: RedisStore;
+  /** The bench's own storage on the service's key prefix (to enqueue the backlog). */
+  storage: Storage;
   prefix: string;
   sink: BenchSink;
   resultsDir: string;

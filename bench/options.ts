@@ -2,8 +2,6 @@
 export interface BenchOptions {
   quick: boolean;
   cpuProf: boolean;
-  /** Pass Redis rate limiters (with limits far above the load) to createApp, to measure their cost. */
-  rateLimits: boolean;
   /** Concurrent connections of the load generator. */
   connections: number;
   baselineWarmupSeconds: number;
@@ -21,7 +19,7 @@ export interface BenchOptions {
   logLevel: string;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--cpu-prof] [--rate-limits] [--callbacks N] [--backlog N]`;
+const USAGE = `usage: npm run bench -- [--quick] [--cpu-prof] [--callbacks N] [--backlog N]`;
 
 function readCount(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -34,7 +32,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     quick,
     cpuProf: argv.includes('--cpu-prof'),
-    rateLimits: argv.includes('--rate-limits'),
     connections: 50,
     baselineWarmupSeconds: quick ? 1 : 2,
     baselineSeconds: quick ? 4 : 10,
@@ -51,7 +48,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     const arg = argv[i]!;
     if (arg === '--callbacks') options.callbacks = readCount(arg, argv[++i]);
     else if (arg === '--backlog') options.backlogEvents = readCount(arg, argv[++i]);
-    else if (!['--quick', '--cpu-prof', '--rate-limits'].includes(arg))
+    else if (!['--quick', '--cpu-prof'].includes(arg))
       throw new Error(`unknown argument ${arg} (${USAGE})`);
   }
   if (options.callbacks !== null && options.callbacks < options.connections)

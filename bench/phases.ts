@@ -306,7 +306,7 @@ export interface BacklogResult {
 }
 
 export async function measureBacklog(ctx: BenchContext): Promise<BacklogResult> {
-  const { options, service, sink, store } = ctx;
+  const { options, service, sink, storage } = ctx;
   const events = options.backlogEvents;
   progress(`backlog: ${events} events enqueued with the worker stopped, then drained`);
   await service.call('webhooks:stop');
@@ -318,7 +318,11 @@ export async function measureBacklog(ctx: BenchContext): Promise<BacklogResult> 
       timestamp: new Date().toISOString(),
       data: { onboarding_id: onboardingId },
     });
-    await store.enqueueWebhooks(onboardingId, [{ webhook_id: newWebhookId(), body }], Date.now());
+    await storage.webhookQueue.enqueueWebhooks(
+      onboardingId,
+      [{ webhook_id: newWebhookId(), body }],
+      Date.now(),
+    );
   });
   sink.reset();
   const before = await service.usage();

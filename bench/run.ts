@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import { RedisStore } from '../src/store/redis-store';
+import { systemClock } from '../src/lib/clock';
+import { createRedisStorage } from '../src/store/storage';
 import { startChild, type BenchChild } from './children';
 import { progress, type BenchContext } from './context';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './cpu-profile';
@@ -244,7 +245,6 @@ async function startProcesses(
     BENCH_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
     BENCH_API_KEY: `sk_bench_${randomBytes(24).toString('base64url')}`,
     BENCH_LOG_LEVEL: options.logLevel,
-    BENCH_RATE_LIMITS: options.rateLimits ? '1' : '0',
     NODE_ENV: 'production',
   });
   const baseline = await startChild<{ url: string }>(
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
       simulator,
       clients,
       redis,
-      store: new RedisStore(redis, { prefix }),
+      storage: createRedisStorage(redis, { prefix, clock: systemClock, ownsConnection: false }),
       prefix,
       sink,
       resultsDir: RESULTS_DIR,
@@ -309,7 +309,7 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - runStarted) / 1000;
     process.stdout.write(
       `\nlogin-link-receiver bench${options.quick ? ' (--quick)' : ''}${options.cpuProf ? ' (--cpu-prof: figures include profiler overhead)' : ''}` +
-        `${options.rateLimits ? ' (--rate-limits)' : ''}, ${cpus().length} CPUs, node ${process.version}, ${seconds.toFixed(0)} s\n\n` +
+        `, ${cpus().length} CPUs, node ${process.version}, ${seconds.toFixed(0)} s\n\n` +
         `${formatTable(figures, checks)}\n\n${profile ? `${formatProfile(profile)}\n\n` : ''}results: ${file}\n`,
     );
     if (checks.some((c) => !c.ok && !c.what.startsWith('target'))) process.exitCode = 1;

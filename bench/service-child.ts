@@ -1,16 +1,9 @@
-// The service under test, in its own process: built from the real modules the way src/main.ts does.
-import { createApp } from '../src/app';
-import { systemClock } from '../src/lib/clock';
-import { cryptoRandom } from '../src/lib/ids';
+// The service under test, in its own process: built by the composition root, as src/main.ts does.
+import { buildService } from '../src/composition-root';
+import { loadConfig } from '../src/config';
 import { createLogger } from '../src/lib/logger';
 import { startServer } from '../src/http/server';
-import { createRedisRateLimiters } from '../src/http/rate-limit';
-import { createMetrics } from '../src/ops/metrics';
-import { generateSandboxCertificate } from '../src/sandbox/certificate';
 import { connectRedis } from '../src/store/redis-connection';
-import { RedisStore } from '../src/store/redis-store';
-import { createSupermetricsClient } from '../src/supermetrics/client';
-import { startWebhookDelivery, type WebhookDelivery } from '../src/webhooks/setup';
 import type { LevelWithSilent } from 'pino';
 import { announceReady, failStart, serveParent } from './child-ipc';
 import { freePort } from './redis-server';
@@ -31,76 +24,45 @@ async function start(): Promise<void> {
     level: (process.env.BENCH_LOG_LEVEL ?? 'info') as LevelWithSilent,
   });
   const redis = connectRedis({ url: required('BENCH_REDIS_URL') }, 'llr-bench-service');
-  const store = new RedisStore(redis, {
-    ownsConnection: true,
-    prefix: required('BENCH_PREFIX'),
-  });
-  const metrics = createMetrics();
-  const client = createSupermetricsClient({
-    baseUrl: required('BENCH_UPSTREAM_URL'),
-    apiKey: required('BENCH_UPSTREAM_KEY'),
-    onExchange: (info) => metrics.observeUpstream(info),
-  });
-  // The defaults of WEBHOOK_TIMEOUT and WEBHOOK_CONCURRENCY (src/config.ts).
-  const webhookSettings = {
-    url: required('BENCH_WEBHOOK_URL'),
-    secret: required('BENCH_WEBHOOK_SECRET'),
-    timeoutMs: 10_000,
-    concurrency: 16,
-  };
-  let webhooks: WebhookDelivery | null = startWebhookDelivery(
-    webhookSettings,
-    store,
-    systemClock,
-    logger,
-  );
   const apiKey = required('BENCH_API_KEY');
   const port = await freePort();
   const publicUrl = `https://localhost:${port}`;
-  const app = createApp({
-    store,
-    client,
-    clock: systemClock,
-    random: cryptoRandom,
-    logger,
-    apiKeys: [apiKey],
-    publicUrl,
-    returnUrlOrigins: ['https://app.bench.test'],
-    webhooksEnabled: true,
-    webhookQueue: store,
-    onWebhookEnqueued: () => webhooks?.worker.wake(),
-    trustProxy: null,
-    metrics,
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: publicUrl,
+    API_KEYS: apiKey,
+    SUPERMETRICS_API_URL: required('BENCH_UPSTREAM_URL'),
+    SUPERMETRICS_API_KEY: required('BENCH_UPSTREAM_KEY'),
+    WEBHOOK_URL: required('BENCH_WEBHOOK_URL'),
+    WEBHOOK_SECRET: required('BENCH_WEBHOOK_SECRET'),
+    RETURN_URL_ORIGINS: 'https://app.bench.test',
     // Far above the bench's load: what is measured is the limiter's cost, not refusals.
-    rateLimiters:
-      process.env.BENCH_RATE_LIMITS === '1'
-        ? createRedisRateLimiters(redis, { callbackPerMinute: 1e9, apiPerMinute: 1e9 })
-        : undefined,
+    RATE_LIMIT_CALLBACK: '1000000',
+    RATE_LIMIT_API: '1000000',
   });
-  const material = await generateSandboxCertificate();
+  const service = await buildService(config, logger, {
+    redis: { connection: redis, prefix: required('BENCH_PREFIX') },
+  });
+  service.start();
   const server = await startServer({
-    app,
-    tls: { material },
+    app: service.app,
+    tls: service.tls && { material: service.tls },
     port,
     host: '127.0.0.1',
     logger,
   });
+  const worker = service.webhooks?.worker;
 
   serveParent(
     {
-      'webhooks:stop': async () => {
-        await webhooks?.close(2000);
-        webhooks = null;
-      },
-      'webhooks:start': () => {
-        webhooks ??= startWebhookDelivery(webhookSettings, store, systemClock, logger);
-      },
+      'webhooks:stop': () => worker?.stop(2000),
+      'webhooks:start': () => worker?.start(),
     },
     async () => {
-      await server.close(2000);
-      await webhooks?.close(2000);
-      await client.close();
-      await store.close();
+      await Promise.all([server.close(2000), service.stopBackground(2000)]);
+      await service.close();
+      await redis.quit();
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   );

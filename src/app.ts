@@ -1,4 +1,5 @@
-// createApp(deps): the Express app with every route and middleware, without listening (tests use it directly).
+// createApp(deps): the Express app with every route and middleware, without listening. The composition
+// root (src/composition-root.ts) builds its deps; tests that swap one part build another app from them.
 import express from 'express';
 import { createCallbackVerifier } from './callback/verify';
 import { callbackRoute } from './callback/route';
@@ -17,84 +18,82 @@ import { countCallbackOutcomes, metricsRoutes } from './ops/metrics-routes';
 import { openApiRoutes } from './ops/openapi';
 import { onboardingRoutes } from './onboarding/routes';
 import { createOnboardingService } from './onboarding/service';
-import type { ReconcileSchedule, Store, WebhookQueue } from './store/store';
+import type { Storage } from './store/store';
 import { webhookRoutes } from './webhooks/routes';
 import type { SupermetricsClient } from './supermetrics/types';
 
 export interface AppDeps {
-  store: Store;
+  storage: Storage;
   client: SupermetricsClient;
   clock: Clock;
   random: RandomSource;
   logger: Logger;
+  /** Prometheus metrics, served on GET /metrics; the upstream client feeds them too. */
+  metrics: Metrics;
+  /** Per-address /callback and per-key /v1 rate limits. */
+  rateLimiters: RateLimiters;
   apiKeys: readonly string[];
   publicUrl: string;
   returnUrlOrigins: readonly string[];
-  webhooksEnabled: boolean;
-  /** The shared webhook delivery queue (the store); without it events stay in the outbox. */
-  webhookQueue?: WebhookQueue;
-  /** Called after this instance enqueued a webhook (wakes its worker). */
-  onWebhookEnqueued?: () => void;
   /** Express "trust proxy" (null: no proxy in front). */
-  trustProxy?: number | readonly string[] | null;
-  /** Per-address /callback and per-key /v1 rate limits; none: no limits (tests opt in). */
-  rateLimiters?: RateLimiters;
-  /** For tests: the delays between re-reads of a link without login_id yet. */
-  loginRetryDelaysMs?: readonly number[];
-  /** Prometheus metrics, served on GET /metrics; none: no /metrics route. */
-  metrics?: Metrics;
-  /** The shared reconciliation schedule (the store): new onboardings get a check, ended ones lose it. */
-  reconcileSchedule?: ReconcileSchedule;
-  /** RECONCILE_INTERVAL in seconds (default 60). */
-  reconcileIntervalSeconds?: number;
+  trustProxy: number | readonly string[] | null;
+  /** Whether completions and expiries write webhook events (WEBHOOK_URL is set). */
+  webhooksEnabled: boolean;
+  /** Called after this instance enqueued a webhook (wakes its worker). */
+  onWebhookEnqueued: () => void;
+  /** The delays between re-reads of a link without login_id yet. */
+  loginRetryDelaysMs: readonly number[];
+  /** RECONCILE_INTERVAL in seconds: a new onboarding's first reconciliation check. */
+  reconcileIntervalSeconds: number;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  if (deps.trustProxy !== null && deps.trustProxy !== undefined)
-    app.set('trust proxy', deps.trustProxy);
+  if (deps.trustProxy !== null) app.set('trust proxy', deps.trustProxy);
+
+  const { onboardings, webhookQueue, reconcileSchedule } = deps.storage;
+  const domain = { ...deps, onboardings, webhookQueue, reconcileSchedule };
 
   app.use(requestLog(deps.logger, deps.random));
   app.use(securityHeaders());
 
   // The callback first: it is the customer-facing hot path, and no other route's router is walked for it.
-  if (deps.metrics) app.get('/callback', countCallbackOutcomes(deps.metrics));
+  app.get('/callback', countCallbackOutcomes(deps.metrics));
   // Express would answer HEAD with the GET handler, completing an onboarding without showing a page.
   app.head('/callback', (_req, res) => {
     res.locals.outcome = 'METHOD_NOT_ALLOWED';
     res.status(405).setHeader('Allow', 'GET');
     res.end();
   });
-  const handleCallback = createCallbackVerifier(deps);
-  const behindProxy = deps.trustProxy !== null && deps.trustProxy !== undefined;
   app.get(
     '/callback',
-    callbackGuard({ behindProxy, limiter: deps.rateLimiters?.callback, logger: deps.logger }),
-    callbackRoute(handleCallback, deps.logger),
+    callbackGuard({
+      behindProxy: deps.trustProxy !== null,
+      limiter: deps.rateLimiters.callback,
+      logger: deps.logger,
+    }),
+    callbackRoute(createCallbackVerifier(domain), deps.logger),
   );
 
-  app.use(healthRoutes(deps.store));
+  app.use(healthRoutes(deps.storage));
   app.use(openApiRoutes(deps.publicUrl));
-  if (deps.metrics) {
-    const { metrics, webhookQueue, clock } = deps;
-    const refreshQueueStats = webhookQueue
-      ? async () => metrics.setQueueStats(await webhookQueue.stats(clock.now()))
-      : undefined;
-    app.use(metricsRoutes(metrics, refreshQueueStats));
-  }
+  const { metrics, clock } = deps;
+  app.use(
+    metricsRoutes(metrics, async () =>
+      metrics.setQueueStats(await webhookQueue.stats(clock.now())),
+    ),
+  );
 
-  const service = createOnboardingService(deps);
   app.use(
     '/v1',
     requireApiKey(deps.apiKeys),
     limitApiByKey(deps.rateLimiters),
     express.json({ limit: '16kb', strict: true, inflate: false }),
   );
-  app.use('/v1/onboardings', onboardingRoutes(service));
-  if (deps.webhookQueue)
-    app.use('/v1/webhooks', webhookRoutes(deps.webhookQueue, deps.clock, deps.onWebhookEnqueued));
+  app.use('/v1/onboardings', onboardingRoutes(createOnboardingService(domain)));
+  app.use('/v1/webhooks', webhookRoutes(webhookQueue, clock, deps.onWebhookEnqueued));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

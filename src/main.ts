@@ -1,20 +1,18 @@
-// Process entry: loadConfig → buildRuntime → listen; the sandbox banner; signals and shutdown.
-import { createApp } from './app';
+// Process entry: loadConfig → buildService → listen; the sandbox banner; signals and shutdown.
+import { buildService, type Service } from './composition-root';
 import { ConfigError, loadConfig, type Config } from './config';
-import { systemClock } from './lib/clock';
-import { cryptoRandom } from './lib/ids';
 import { createLogger } from './lib/logger';
 import { startServer } from './http/server';
-import { buildRuntime, readTlsFiles, type Runtime } from './runtime';
+import { readTlsFiles } from './http/tls';
 
 /** SIGTERM: HTTP gets this long to drain, the rest of the 10 s goes to closing the runtime. */
 const DRAIN_DEADLINE_MS = 7000;
 const EXIT_DEADLINE_MS = 10000;
 
-function sandboxBanner(config: Readonly<Config>, runtime: Runtime): string {
+function sandboxBanner(config: Readonly<Config>, service: Service): string {
   const pieces = [
     config.sandbox.simulator &&
-      `Supermetrics simulator at ${runtime.simulator?.url} (key "${config.simulator.apiKey}")`,
+      `Supermetrics simulator at ${service.simulator?.running.url} (key "${config.simulator.apiKey}")`,
     config.sandbox.memoryStore && 'in-memory store (set REDIS_URL to keep onboardings)',
     config.sandbox.selfSignedTls && 'a generated self-signed certificate',
     config.sandbox.generatedApiKey && 'a generated API key',
@@ -25,14 +23,14 @@ function sandboxBanner(config: Readonly<Config>, runtime: Runtime): string {
     '  login-link-receiver is running in SANDBOX mode. Not for production: set NODE_ENV=production.',
     ...pieces.map((p) => `    - ${p}`),
   ];
-  if (runtime.generatedApiKey) {
+  if (service.generatedApiKey) {
     lines.push(
       '',
-      `  API key: ${runtime.generatedApiKey}`,
+      `  API key: ${service.generatedApiKey}`,
       '',
       '  Create an onboarding:',
       `    curl -sk -X POST ${config.publicUrl}/v1/onboardings \\`,
-      `      -H 'Authorization: Bearer ${runtime.generatedApiKey}' -H 'Content-Type: application/json' \\`,
+      `      -H 'Authorization: Bearer ${service.generatedApiKey}' -H 'Content-Type: application/json' \\`,
       `      -d '{"ds_id":"GA","description":"My first onboarding"}'`,
       '  then open its login_url in a browser.',
     );
@@ -52,7 +50,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     throw err;
   }
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
-  // Signal handlers go in before any work starts (the webhook worker starts inside buildRuntime): a
+  // Signal handlers go in before any work starts (buildService opens connections and may start the embedded simulator): a
   // SIGTERM during start-up is kept and carried out once the server is up, never Node's abrupt exit.
   // The exit deadline runs from the first signal, so a start-up that never ends cannot outlive it.
   let requested: string | null = null;
@@ -65,30 +63,13 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   };
   process.on('SIGTERM', () => onStopSignal('SIGTERM'));
   process.on('SIGINT', () => onStopSignal('SIGINT'));
-  const runtime = await buildRuntime(config, logger);
-  const app = createApp({
-    store: runtime.store,
-    client: runtime.client,
-    clock: systemClock,
-    random: cryptoRandom,
-    logger,
-    apiKeys: runtime.apiKeys,
-    publicUrl: config.publicUrl,
-    returnUrlOrigins: config.returnUrlOrigins,
-    webhooksEnabled: config.webhook !== null,
-    webhookQueue: runtime.store,
-    onWebhookEnqueued: () => runtime.webhooks?.worker.wake(),
-    trustProxy: config.trustProxy,
-    rateLimiters: runtime.rateLimiters,
-    metrics: runtime.metrics,
-    reconcileSchedule: runtime.store,
-    reconcileIntervalSeconds: config.reconcileIntervalSeconds,
-  });
+  const service = await buildService(config, logger);
+  service.start();
   const tlsFiles = config.tls;
   const server = await startServer({
-    app,
-    tls: runtime.tls
-      ? { material: runtime.tls, load: tlsFiles ? () => readTlsFiles(tlsFiles) : undefined }
+    app: service.app,
+    tls: service.tls
+      ? { material: service.tls, load: tlsFiles ? () => readTlsFiles(tlsFiles) : undefined }
       : null,
     port: config.port,
     host: config.host,
@@ -98,15 +79,15 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     { port: config.port, host: config.host, public_url: config.publicUrl, mode: config.mode },
     'listening',
   );
-  const banner = sandboxBanner(config, runtime);
+  const banner = sandboxBanner(config, service);
   if (banner) process.stdout.write(banner);
 
   shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     // HTTP drains while the background work stops taking new items, side by side; the store and
     // the upstream client close only when both are done.
-    void Promise.all([server.close(DRAIN_DEADLINE_MS), runtime.stopBackground(DRAIN_DEADLINE_MS)])
-      .then(() => runtime.close())
+    void Promise.all([server.close(DRAIN_DEADLINE_MS), service.stopBackground(DRAIN_DEADLINE_MS)])
+      .then(() => service.close())
       .then(() => {
         logger.info('stopped');
         logger.flush(() => process.exit(0));

@@ -8,7 +8,7 @@ import { SupermetricsError } from '../supermetrics/errors';
 import type { LoginLink, SupermetricsClient } from '../supermetrics/types';
 import type { CallbackParams } from './params';
 
-/** The completion step's deps (store, queue, metrics, …) plus what only the callback needs. */
+/** The completion step's deps (onboardings, queue, metrics, …) plus what only the callback needs. */
 export interface CallbackDeps extends CompletionDeps {
   client: SupermetricsClient;
   /** Delays between re-reads of a link that has no login_id yet (the upstream may lag). */
@@ -48,7 +48,7 @@ function storeFailure(err: unknown): CallbackFailure {
   );
 }
 
-const DEFAULT_LOGIN_RETRY_DELAYS_MS = [250, 500, 1000];
+export const DEFAULT_LOGIN_RETRY_DELAYS_MS = [250, 500, 1000];
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createCallbackVerifier(deps: CallbackDeps) {
@@ -59,7 +59,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     const { stateHash, onboardingId } = stateHashOf(state);
     let record: OnboardingRecord | null;
     try {
-      record = await deps.store.getOnboarding(onboardingId);
+      record = await deps.onboardings.getOnboarding(onboardingId);
     } catch (err) {
       throw storeFailure(err);
     }
@@ -165,7 +165,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
       message: failure.message,
       time: new Date(deps.clock.now()).toISOString(),
     };
-    await deps.store
+    await deps.onboardings
       .recordFailure(failure.record.onboarding_id, lastError)
       .catch((err: unknown) => {
         deps.logger.warn(

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from '../lib/logger';
-import type { TlsMaterial } from '../sandbox/certificate';
+import type { TlsMaterial } from './tls';
 
 const MIN_TLS_VERSION = 'TLSv1.2';
 

@@ -10,28 +10,28 @@ import type {
   CompletedVia,
   Completion,
   OnboardingRecord,
+  OnboardingStore,
   ReconcileSchedule,
-  Store,
   WebhookQueue,
 } from '../store/store';
 import { loginCompletedEvent } from '../webhooks/events';
 import type { OnboardingMetrics } from '../ops/metrics';
 import { dropReconcileCheck, enqueueAfterChange } from './outbox-relay';
-import { RETENTION_SECONDS } from './service';
+import { RETENTION_SECONDS } from './retention';
 
 export interface CompletionDeps {
-  store: Store;
+  onboardings: OnboardingStore;
   clock: Clock;
   random: RandomSource;
   logger: Logger;
   /** Whether completions write a webhook event to the outbox. */
   webhooksEnabled: boolean;
-  webhookQueue?: WebhookQueue;
+  webhookQueue: WebhookQueue;
   /** Called after an event entered the queue (wakes this instance's worker). */
-  onWebhookEnqueued?: () => void;
+  onWebhookEnqueued: () => void;
   metrics?: OnboardingMetrics;
   /** The shared reconciliation schedule: the reconciler drops a completed onboarding's check. */
-  reconcileSchedule?: ReconcileSchedule;
+  reconcileSchedule: ReconcileSchedule;
 }
 
 /** `link` must already be verified as this onboarding's link and carry a login_id. */
@@ -55,7 +55,7 @@ export async function completeFromLink(
   const event = deps.webhooksEnabled
     ? loginCompletedEvent(record, completion, deps.clock, deps.random)
     : null;
-  const result = await deps.store.completeOnboarding(
+  const result = await deps.onboardings.completeOnboarding(
     record.onboarding_id,
     completion,
     event,

@@ -4,7 +4,7 @@ import type { ExpireResult, OnboardingRecord } from '../store/store';
 import { onboardingExpiredEvent } from '../webhooks/events';
 import type { CompletionDeps } from './complete';
 import { dropReconcileCheck, enqueueAfterChange } from './outbox-relay';
-import { RETENTION_SECONDS } from './service';
+import { RETENTION_SECONDS } from './retention';
 
 export async function expireOnboarding(
   deps: CompletionDeps,
@@ -14,7 +14,7 @@ export async function expireOnboarding(
   const event = deps.webhooksEnabled
     ? onboardingExpiredEvent(record, deps.clock, deps.random)
     : null;
-  const result = await deps.store.expireOnboarding(
+  const result = await deps.onboardings.expireOnboarding(
     record.onboarding_id,
     new Date(now).toISOString(),
     event,

@@ -2,7 +2,7 @@
 import { AppError } from '../errors';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
-import type { OnboardingRecord, ReconcileSchedule, Store } from '../store/store';
+import type { OnboardingRecord, OnboardingStore, ReconcileSchedule } from '../store/store';
 import type { SupermetricsClient } from '../supermetrics/types';
 
 /** Scheduled onboardings read to find ours among the open links (bounded work on a 403). */
@@ -11,18 +11,17 @@ const MAX_SCANNED = 100;
 const MAX_LISTED = 10;
 
 export interface LinkLimitDeps {
-  store: Store;
+  onboardings: OnboardingStore;
   client: SupermetricsClient;
   clock: Clock;
   logger: Logger;
-  reconcileSchedule?: ReconcileSchedule;
+  reconcileSchedule: ReconcileSchedule;
 }
 
 /** Our pending onboardings, from the reconciliation schedule (every pending onboarding is in it). */
 async function pendingOnboardings(deps: LinkLimitDeps): Promise<OnboardingRecord[]> {
-  if (!deps.reconcileSchedule) return [];
   const ids = await deps.reconcileSchedule.listChecks(MAX_SCANNED);
-  const records = await Promise.all(ids.map((id) => deps.store.getOnboarding(id)));
+  const records = await Promise.all(ids.map((id) => deps.onboardings.getOnboarding(id)));
   return records.filter((r): r is OnboardingRecord => r?.status === 'pending');
 }
 

@@ -4,13 +4,13 @@
 // the check falls due and the reconciler relays the outbox (relayOutbox). Nothing is lost, and
 // nothing extra runs on the callback's path.
 import type { Logger } from '../lib/logger';
-import type { OutboxEvent, ReconcileSchedule, Store, WebhookQueue } from '../store/store';
+import type { OnboardingStore, OutboxEvent, ReconcileSchedule, WebhookQueue } from '../store/store';
 
 export interface OutboxRelayDeps {
   logger: Logger;
-  webhookQueue?: WebhookQueue;
+  webhookQueue: WebhookQueue;
   /** Called after an event entered the queue (wakes this instance's worker). */
-  onWebhookEnqueued?: () => void;
+  onWebhookEnqueued: () => void;
 }
 
 /** Enqueues the event the change just wrote; on failure the reconciliation check relays it later. */
@@ -20,10 +20,9 @@ export async function enqueueAfterChange(
   event: OutboxEvent,
   nowMs: number,
 ): Promise<boolean> {
-  if (!deps.webhookQueue) return false;
   return deps.webhookQueue.enqueueWebhooks(onboardingId, [event], nowMs).then(
     () => {
-      deps.onWebhookEnqueued?.();
+      deps.onWebhookEnqueued();
       return true;
     },
     (err: unknown) => {
@@ -38,15 +37,14 @@ export async function enqueueAfterChange(
 
 /** Moves whatever the onboarding's outbox holds into the queue (idempotent: queued, dead or delivered events are skipped). */
 export async function relayOutbox(
-  deps: OutboxRelayDeps & { store: Pick<Store, 'readOutbox'> },
+  deps: OutboxRelayDeps & { onboardings: Pick<OnboardingStore, 'readOutbox'> },
   onboardingId: string,
   nowMs: number,
 ): Promise<void> {
-  if (!deps.webhookQueue) return;
-  const events = await deps.store.readOutbox(onboardingId);
+  const events = await deps.onboardings.readOutbox(onboardingId);
   if (events.length > 0) {
     await deps.webhookQueue.enqueueWebhooks(onboardingId, events, nowMs);
-    deps.onWebhookEnqueued?.();
+    deps.onWebhookEnqueued();
   }
 }
 
@@ -55,10 +53,10 @@ export async function relayOutbox(
  * step after the atomic change: if it fails, the reconciler relays and drops the check itself.
  */
 export async function dropReconcileCheck(
-  deps: { logger: Logger; reconcileSchedule?: ReconcileSchedule },
+  deps: { logger: Logger; reconcileSchedule: ReconcileSchedule },
   onboardingId: string,
 ): Promise<void> {
-  await deps.reconcileSchedule?.dropCheck(onboardingId).catch((err: unknown) => {
+  await deps.reconcileSchedule.dropCheck(onboardingId).catch((err: unknown) => {
     deps.logger.warn(
       { err, onboarding_id: onboardingId },
       'could not drop the reconciliation check; the reconciler will',

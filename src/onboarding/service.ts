@@ -1,11 +1,16 @@
-// Onboardings: create (with idempotency), get, list and cancel, over the Store and the upstream client.
+// Onboardings: create (with idempotency), get, list and cancel, over the onboarding store and the upstream client.
 import { AppError } from '../errors';
 import type { Clock } from '../lib/clock';
 import { sha256Hex } from '../lib/constant-time';
 import type { Logger } from '../lib/logger';
 import type { RandomSource } from '../lib/ids';
 import type { SupermetricsClient } from '../supermetrics/types';
-import type { ListPage, OnboardingRecord, ReconcileSchedule, Store } from '../store/store';
+import type {
+  ListPage,
+  OnboardingRecord,
+  OnboardingStore,
+  ReconcileSchedule,
+} from '../store/store';
 import { SupermetricsError } from '../supermetrics/errors';
 import { linkLimitError } from './link-limit';
 import { dropReconcileCheck } from './outbox-relay';
@@ -15,16 +20,12 @@ import { newState } from './state';
 import { upstreamToAppError } from './upstream-errors';
 import { storeUnavailable } from '../store/unavailable';
 import type { OnboardingMetrics } from '../ops/metrics';
+import { DAY_SECONDS, PENDING_GRACE_SECONDS, RETENTION_SECONDS } from './retention';
 
-export const DAY_SECONDS = 86400;
-/** Completed and ended onboardings are kept as long as the upstream keeps their links. */
-export const RETENTION_SECONDS = 90 * DAY_SECONDS;
-/** A pending onboarding outlives its link by this much, so late callbacks still find it. */
-export const PENDING_GRACE_SECONDS = DAY_SECONDS;
 const IDEMPOTENCY_TTL_SECONDS = DAY_SECONDS;
 
 export interface OnboardingServiceDeps {
-  store: Store;
+  onboardings: OnboardingStore;
   client: SupermetricsClient;
   clock: Clock;
   random: RandomSource;
@@ -33,13 +34,10 @@ export interface OnboardingServiceDeps {
   returnUrlOrigins: readonly string[];
   metrics?: OnboardingMetrics;
   /** The shared reconciliation schedule: each new onboarding's link is re-checked while pending. */
-  reconcileSchedule?: ReconcileSchedule;
-  /** RECONCILE_INTERVAL: seconds from creation to the first re-check. Default 60. */
-  reconcileIntervalSeconds?: number;
+  reconcileSchedule: ReconcileSchedule;
+  /** RECONCILE_INTERVAL: seconds from creation to the first re-check. */
+  reconcileIntervalSeconds: number;
 }
-
-/** When RECONCILE_INTERVAL is not given. */
-const DEFAULT_RECONCILE_INTERVAL_SECONDS = 60;
 
 export interface CreateContext {
   apiKeyId: string;
@@ -53,10 +51,10 @@ export interface CreateResult {
 }
 
 export function createOnboardingService(deps: OnboardingServiceDeps) {
-  const { store, client, clock } = deps;
+  const { onboardings, client, clock } = deps;
 
   async function getOnboarding(onboardingId: string): Promise<OnboardingRecord> {
-    const record = await store.getOnboarding(onboardingId).catch(storeUnavailable);
+    const record = await onboardings.getOnboarding(onboardingId).catch(storeUnavailable);
     if (!record) throw new AppError('NOT_FOUND', 404, 'No such onboarding.');
     return record;
   }
@@ -66,7 +64,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     fingerprint: string,
     onboardingId: string,
   ): Promise<CreateResult | null> {
-    const claim = await store
+    const claim = await onboardings
       .claimIdempotencyKey({ key, fingerprint, onboardingId, ttlSeconds: IDEMPOTENCY_TTL_SECONDS })
       .catch(storeUnavailable);
     if (claim.outcome === 'claimed') return null;
@@ -79,7 +77,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
           details: { field: 'Idempotency-Key' },
         },
       );
-    const record = await store.getOnboarding(claim.onboardingId).catch(storeUnavailable);
+    const record = await onboardings.getOnboarding(claim.onboardingId).catch(storeUnavailable);
     if (!record)
       throw new AppError(
         'CONFLICT',
@@ -112,7 +110,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     }
     const release = () =>
       idempotencyKey
-        ? store.releaseIdempotencyKey(idempotencyKey, onboardingId).catch(() => {})
+        ? onboardings.releaseIdempotencyKey(idempotencyKey, onboardingId).catch(() => {})
         : undefined;
 
     let link;
@@ -163,8 +161,11 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     try {
       // The check first: it is what finds a lost browser and relays an outbox after a crash, so an
       // onboarding is only stored once it has one (a check whose record never came is dropped).
-      await deps.reconcileSchedule?.scheduleCheck(onboardingId, firstCheckAt());
-      await store.createOnboarding(record, Math.max(secondsToExpiry, 0) + PENDING_GRACE_SECONDS);
+      await deps.reconcileSchedule.scheduleCheck(onboardingId, firstCheckAt());
+      await onboardings.createOnboarding(
+        record,
+        Math.max(secondsToExpiry, 0) + PENDING_GRACE_SECONDS,
+      );
     } catch (err) {
       // The link exists upstream but we could not remember it: close it so it does not hold a slot.
       deps.logger.error(
@@ -181,15 +182,13 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
 
   /** RECONCILE_INTERVAL from now: when a check falls due first. */
   function firstCheckAt(): number {
-    return (
-      clock.now() + (deps.reconcileIntervalSeconds ?? DEFAULT_RECONCILE_INTERVAL_SECONDS) * 1000
-    );
+    return clock.now() + deps.reconcileIntervalSeconds * 1000;
   }
 
   /** Schedules a reconciliation check (after a failed close on cancel); a failure is only logged. */
   async function scheduleCheck(onboardingId: string): Promise<void> {
     await deps.reconcileSchedule
-      ?.scheduleCheck(onboardingId, firstCheckAt())
+      .scheduleCheck(onboardingId, firstCheckAt())
       .catch((err: unknown) => {
         deps.logger.error(
           { err, onboarding_id: onboardingId },
@@ -199,7 +198,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
   }
 
   async function listOnboardings(query: ListOnboardingsQuery): Promise<ListPage> {
-    return store.listOnboardings(query).catch((err: unknown) => {
+    return onboardings.listOnboardings(query).catch((err: unknown) => {
       if (err instanceof Error && err.name === 'InvalidCursorError')
         throw new AppError(
           'UNPROCESSABLE_ENTITY',
@@ -217,7 +216,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     onboardingId: string,
     requestId?: string,
   ): Promise<OnboardingRecord> {
-    const result = await store
+    const result = await onboardings
       .cancelOnboarding(onboardingId, new Date(clock.now()).toISOString(), RETENTION_SECONDS)
       .catch(storeUnavailable);
     if (result.outcome === 'not_found') throw new AppError('NOT_FOUND', 404, 'No such onboarding.');

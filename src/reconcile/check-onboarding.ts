@@ -5,7 +5,7 @@ import { completeFromLink, type CompletionDeps } from '../onboarding/complete';
 import { expireOnboarding } from '../onboarding/expire';
 import { relayOutbox } from '../onboarding/outbox-relay';
 import type { ReconcileCheckResult } from '../ops/metrics';
-import type { OnboardingRecord, ReconcileSchedule } from '../store/store';
+import type { OnboardingRecord } from '../store/store';
 import { SupermetricsError } from '../supermetrics/errors';
 import type {
   ApiResult,
@@ -20,7 +20,6 @@ export type CheckOutcome = ReconcileCheckResult | 'deferred';
 
 export interface CheckDeps extends CompletionDeps {
   client: SupermetricsClient;
-  schedule: ReconcileSchedule;
   intervalMs: number;
   /** Called before each upstream request: false when none may be sent now (paused, over budget). */
   mayRequest(): Promise<boolean>;
@@ -59,14 +58,14 @@ async function failed(
   const ids = { onboarding_id: record.onboarding_id, link_id: record.link_id };
   if (err instanceof SupermetricsError && err.status === 429) {
     const until = await deps.rateLimited(err.retryAfterSeconds);
-    await deps.schedule.scheduleCheck(record.onboarding_id, until);
+    await deps.reconcileSchedule.scheduleCheck(record.onboarding_id, until);
     deps.logger.info(
       { ...ids, retry_after_seconds: err.retryAfterSeconds, paused_until: new Date(until) },
       'reconciliation met the upstream rate limit; pausing',
     );
     return 'rate_limited';
   }
-  await deps.schedule.scheduleCheck(
+  await deps.reconcileSchedule.scheduleCheck(
     record.onboarding_id,
     retrySoonAt(deps.clock.now(), deps.intervalMs),
   );
@@ -75,7 +74,7 @@ async function failed(
 }
 
 async function drop(deps: CheckDeps, onboardingId: string): Promise<'dropped'> {
-  await deps.schedule.dropCheck(onboardingId);
+  await deps.reconcileSchedule.dropCheck(onboardingId);
   return 'dropped';
 }
 
@@ -113,7 +112,7 @@ async function closeCancelled(deps: CheckDeps, record: OnboardingRecord): Promis
   if (closed.kind === 'failed' && !isNotFound(closed.err)) {
     return failed(deps, record, closed.err);
   }
-  await deps.schedule.dropCheck(record.onboarding_id);
+  await deps.reconcileSchedule.dropCheck(record.onboarding_id);
   deps.logger.info(
     { onboarding_id: record.onboarding_id, link_id: record.link_id },
     'closed the upstream link of a cancelled onboarding',
@@ -135,7 +134,7 @@ async function recordWrongAccount(deps: CheckDeps, record: OnboardingRecord): Pr
     message: 'The sign-in used a different account than the one required.',
     time: new Date(deps.clock.now()).toISOString(),
   };
-  await deps.store.recordFailure(record.onboarding_id, lastError).catch(() => {});
+  await deps.onboardings.recordFailure(record.onboarding_id, lastError).catch(() => {});
 }
 
 async function checkPending(deps: CheckDeps, record: OnboardingRecord): Promise<CheckOutcome> {
@@ -150,7 +149,7 @@ async function checkPending(deps: CheckDeps, record: OnboardingRecord): Promise<
   const now = deps.clock.now();
   const expiryMs = Date.parse(link.expiry_time) || Date.parse(record.expiry_time);
   const reschedule = async (): Promise<void> =>
-    deps.schedule.scheduleCheck(
+    deps.reconcileSchedule.scheduleCheck(
       record.onboarding_id,
       nextCheckAt(Date.parse(record.created_time), expiryMs, now, deps.intervalMs),
     );
@@ -197,7 +196,7 @@ export async function checkOnboarding(
   deps: CheckDeps,
   onboardingId: string,
 ): Promise<CheckOutcome> {
-  const record = await deps.store.getOnboarding(onboardingId);
+  const record = await deps.onboardings.getOnboarding(onboardingId);
   if (!record) return drop(deps, onboardingId);
   // Completed by a callback (which leaves the check to us) or ended otherwise: relaying is idempotent.
   if (record.status === 'completed' || record.status === 'expired')

@@ -3,7 +3,6 @@
 // within the shared upstream pause and budget.
 import type { CompletionDeps } from '../onboarding/complete';
 import type { Metrics } from '../ops/metrics';
-import type { ReconcileSchedule } from '../store/store';
 import type { ExchangeInfo, SupermetricsClient } from '../supermetrics/types';
 import { createUpstreamBudget } from './budget';
 import { checkOnboarding, type CheckDeps, type CheckOutcome } from './check-onboarding';
@@ -20,7 +19,6 @@ export type ReconcileMetrics = Pick<
 
 export interface ReconcilerDeps extends Omit<CompletionDeps, 'metrics'> {
   client: SupermetricsClient;
-  schedule: ReconcileSchedule;
   /** RECONCILE_INTERVAL: the first check after creation, and the base of the backoff. */
   intervalSeconds: number;
   /** RECONCILE_BUDGET_SHARE: the part of the upstream's hourly budget reconciliation may use. */
@@ -54,7 +52,7 @@ export interface Reconciler {
 }
 
 export function createReconciler(deps: ReconcilerDeps): Reconciler {
-  const { clock, schedule, logger } = deps;
+  const { clock, reconcileSchedule: schedule, logger } = deps;
   const batchSize = deps.batchSize ?? 20;
   const leaseMs = deps.leaseMs ?? 60_000;
   const pollMs = deps.pollMs ?? 5_000;

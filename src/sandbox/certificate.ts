@@ -1,10 +1,6 @@
 // Sandbox TLS: a self-signed certificate for localhost, generated in memory at start (never written to disk).
 import { generate } from 'selfsigned';
-
-export interface TlsMaterial {
-  cert: string;
-  key: string;
-}
+import type { TlsMaterial } from '../http/tls';
 
 export async function generateSandboxCertificate(): Promise<TlsMaterial> {
   const notAfter = new Date(Date.now() + 30 * 86400 * 1000);

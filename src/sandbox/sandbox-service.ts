@@ -1,25 +1,22 @@
-// A complete sandbox receiver on free ports (simulator, store, self-signed HTTPS): for the demo and e2e tests.
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../app';
-import { systemClock } from '../lib/clock';
-import { cryptoRandom, randomToken } from '../lib/ids';
+// A complete sandbox receiver on free ports, built by the composition root like production (reconciler,
+// rate limits, webhook worker), with the embedded simulator and a self-signed certificate: for the demo
+// and the browser tests.
+import { createServer, type AddressInfo } from 'node:net';
+import { buildService, type Service } from '../composition-root';
+import { loadConfig } from '../config';
+import { startServer } from '../http/server';
+import { randomToken } from '../lib/ids';
 import type { Logger } from '../lib/logger';
-import { createSimulator, type RunningSimulator, type Simulator } from '../simulator';
-import { MemoryStore } from '../store/memory-store';
-import type { Store, WebhookQueue } from '../store/store';
-import { startWebhookDelivery } from '../webhooks/setup';
-import { createSupermetricsClient } from '../supermetrics/client';
-import { generateSandboxCertificate } from './certificate';
-import { createMetrics } from '../ops/metrics';
+import type { RunningSimulator, Simulator } from '../simulator';
+import type { RedisClient } from '../store/scripts';
 
 export interface SandboxServiceOptions {
   logger: Logger;
-  /** Default: an in-memory store. */
-  store?: Store & WebhookQueue;
   returnUrlOrigins?: string[];
   /** Deliver webhooks here, signed with this secret. */
   webhook?: { url: string; secret: string };
+  /** Keep onboardings in this Redis (under this key prefix) instead of memory. */
+  redis?: { connection: RedisClient; prefix?: string };
 }
 
 export interface SandboxService {
@@ -30,63 +27,59 @@ export interface SandboxService {
   certificate: string;
   simulator: Simulator;
   upstream: RunningSimulator;
-  store: Store & WebhookQueue;
+  service: Service;
   close(): Promise<void>;
 }
 
+/** A port nobody listens on now: PUBLIC_URL must name the port before the service is built. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 export async function startSandboxService(options: SandboxServiceOptions): Promise<SandboxService> {
-  const simulatorKey = `sim_${randomToken(12)}`;
-  const simulator = createSimulator({ apiKey: simulatorKey });
-  const upstream = await simulator.listen(0, '127.0.0.1');
-  const metrics = createMetrics();
-  const client = createSupermetricsClient({
-    baseUrl: upstream.apiUrl,
-    apiKey: simulatorKey,
-    onExchange: (info) => metrics.observeUpstream(info),
+  const port = await freePort();
+  const url = `https://localhost:${port}`;
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: url,
+    RETURN_URL_ORIGINS: (options.returnUrlOrigins ?? []).join(','),
+    WEBHOOK_URL: options.webhook?.url,
+    WEBHOOK_SECRET: options.webhook?.secret,
+    SIMULATOR_API_KEY: `sim_${randomToken(12)}`,
   });
-  const store = options.store ?? new MemoryStore({ clock: systemClock });
-  const tls = await generateSandboxCertificate();
-  const server: Server = createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `https://localhost:${(server.address() as AddressInfo).port}`;
-  const apiKey = `sk_sandbox_${randomToken(24)}`;
-  const webhooks = options.webhook
-    ? startWebhookDelivery(
-        { ...options.webhook, timeoutMs: 5000, concurrency: 4, pollMs: 200 },
-        store,
-        systemClock,
-        options.logger,
-      )
-    : null;
-  const app = createApp({
-    store,
-    client,
-    clock: systemClock,
-    random: cryptoRandom,
+  const service = await buildService(config, options.logger, {
+    simulatorPort: 0,
+    redis: options.redis,
+  });
+  const { simulator, tls, generatedApiKey } = service;
+  if (!simulator || !tls || !generatedApiKey)
+    throw new Error('the sandbox service needs the embedded simulator, TLS and a generated key');
+  service.start();
+  const server = await startServer({
+    app: service.app,
+    tls: { material: tls },
+    port,
+    host: '127.0.0.1',
     logger: options.logger,
-    apiKeys: [apiKey],
-    publicUrl: url,
-    returnUrlOrigins: options.returnUrlOrigins ?? [],
-    webhooksEnabled: webhooks !== null,
-    webhookQueue: store,
-    onWebhookEnqueued: () => webhooks?.worker.wake(),
-    metrics,
   });
-  server.on('request', app);
   return {
     url,
-    apiKey,
+    apiKey: generatedApiKey,
     certificate: tls.cert,
-    simulator,
-    upstream,
-    store,
+    simulator: simulator.simulator,
+    upstream: simulator.running,
+    service,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await webhooks?.close(2000);
-      await client.close();
-      await upstream.close();
-      await store.close();
+      await Promise.all([server.close(2000), service.stopBackground(2000)]);
+      await service.close();
     },
   };
 }

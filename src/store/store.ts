@@ -1,4 +1,5 @@
-// The Store interface: onboarding state, shared by the Redis store and the sandbox's in-memory store.
+// What the service keeps: the onboarding store, the webhook queue and the reconciliation schedule, and the
+// Storage object that holds all three on one connection (Redis, Redis Cluster, or memory for the sandbox).
 
 export type OnboardingStatus = 'pending' | 'completed' | 'expired' | 'cancelled';
 export type CompletedVia = 'callback' | 'reconciliation';
@@ -98,7 +99,7 @@ export interface IdempotencyClaim {
 export type IdempotencyResult =
   { outcome: 'claimed' } | { outcome: 'exists'; onboardingId: string; fingerprint: string };
 
-export interface Store {
+export interface OnboardingStore {
   /** Stores a new pending onboarding; it is kept until `pendingTtlSeconds` from now. */
   createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void>;
   getOnboarding(onboardingId: string): Promise<OnboardingRecord | null>;
@@ -136,9 +137,6 @@ export interface Store {
   releaseIdempotencyKey(key: string, onboardingId: string): Promise<void>;
   /** Outbox events written by completions, oldest first (for the webhook worker and tests). */
   readOutbox(onboardingId: string): Promise<OutboxEvent[]>;
-  /** Resolves when the backing store answers; rejects otherwise. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** A webhook event in the delivery queue. */
@@ -236,4 +234,18 @@ export interface ReconcileSchedule {
   pauseUpstream(untilMs: number): Promise<void>;
   /** Until when upstream requests are paused (ms since the epoch); 0 when they are not. */
   upstreamPausedUntil(): Promise<number>;
+}
+
+/**
+ * Everything the service keeps, built by one factory (src/store/storage.ts) on one connection. Each
+ * part is passed on under its own name: `onboardings`, `webhookQueue`, `reconcileSchedule`.
+ */
+export interface Storage {
+  onboardings: OnboardingStore;
+  webhookQueue: WebhookQueue;
+  reconcileSchedule: ReconcileSchedule;
+  /** Resolves when the backing store answers; rejects otherwise (readiness). */
+  ping(): Promise<void>;
+  /** Closes the connection if the storage opened it. */
+  close(): Promise<void>;
 }

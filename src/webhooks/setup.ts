@@ -1,4 +1,4 @@
-// Wires a webhook worker for WEBHOOK_URL: signer, keep-alive HTTP client, delivery, shared queue.
+// Wires a webhook worker for WEBHOOK_URL: signer, keep-alive HTTP client, delivery, shared queue; start() runs it.
 import { Agent } from 'undici';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
@@ -18,10 +18,12 @@ export interface WebhookSettings {
 
 export interface WebhookDelivery {
   worker: WebhookWorker;
+  /** Starts taking due webhooks from the shared queue. */
+  start(): void;
   close(deadlineMs?: number): Promise<void>;
 }
 
-export function startWebhookDelivery(
+export function createWebhookDelivery(
   settings: WebhookSettings,
   queue: WebhookQueue,
   clock: Clock,
@@ -44,9 +46,9 @@ export function startWebhookDelivery(
     retryDelaysMs: settings.retryDelaysMs,
     onDelivery,
   });
-  worker.start();
   return {
     worker,
+    start: () => worker.start(),
     async close(deadlineMs = 8000) {
       await worker.stop(deadlineMs);
       // What is still in flight was handed back to the queue: abort it rather than wait for it.

@@ -40,7 +40,7 @@ describe('GET /callback', () => {
     expect(res.text).not.toMatch(/<script/i);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
-    const stored = await h.store.getOnboarding(onboarding.onboarding_id);
+    const stored = await h.storage.onboardings.getOnboarding(onboarding.onboarding_id);
     const link = h.sim.getLink(onboarding.link_id)!;
     expect(stored).toMatchObject({
       status: 'completed',
@@ -49,7 +49,7 @@ describe('GET /callback', () => {
       login_username: 'ana@example.com',
       last_error: null,
     });
-    const events = await h.store.readOutbox(onboarding.onboarding_id);
+    const events = await h.storage.onboardings.readOutbox(onboarding.onboarding_id);
     expect(events).toHaveLength(1);
     const body = JSON.parse(events[0]!.body);
     expect(body).toMatchObject({
@@ -70,14 +70,14 @@ describe('GET /callback', () => {
     const onboarding = await h.createOnboarding();
     const path = h.authenticate(onboarding.link_id);
     await supertest(h.app).get(path).expect(200);
-    const first = await h.store.getOnboarding(onboarding.onboarding_id);
+    const first = await h.storage.onboardings.getOnboarding(onboarding.onboarding_id);
 
     const again = await supertest(h.app).get(path);
 
     expect(again.status).toBe(200);
     expect(again.text).toContain('is connected');
-    expect(await h.store.getOnboarding(onboarding.onboarding_id)).toEqual(first);
-    expect(await h.store.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+    expect(await h.storage.onboardings.getOnboarding(onboarding.onboarding_id)).toEqual(first);
+    expect(await h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
   });
 
   it('shows success on a reload even while the upstream is down, without asking it', async () => {
@@ -95,20 +95,20 @@ describe('GET /callback', () => {
     expect(again.status).toBe(303);
     expect(new URL(again.headers.location!).searchParams.get('status')).toBe('completed');
     expect(upstreamGets(h)).toBe(gets);
-    expect(await h.store.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+    expect(await h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
   });
 
   it('refuses a reload with a forged verifier after success, changing nothing', async () => {
     const onboarding = await h.createOnboarding();
     const path = h.authenticate(onboarding.link_id);
     await supertest(h.app).get(path).expect(200);
-    const completed = await h.store.getOnboarding(onboarding.onboarding_id);
+    const completed = await h.storage.onboardings.getOnboarding(onboarding.onboarding_id);
 
     const forged = await supertest(h.app).get(withParams(path, { link_verifier: 'C'.repeat(43) }));
 
     expect(forged.status).toBe(400);
     expect(forged.text).toContain('VERIFIER_MISMATCH');
-    expect(await h.store.getOnboarding(onboarding.onboarding_id)).toEqual(completed);
+    expect(await h.storage.onboardings.getOnboarding(onboarding.onboarding_id)).toEqual(completed);
     expect(JSON.stringify(completed)).not.toContain(
       new URLSearchParams(path.split('?')[1]).get('link_verifier')!,
     );
@@ -154,13 +154,13 @@ describe('GET /callback', () => {
 
     expect(forged.status).toBe(400);
     expect(forged.text).toContain('VERIFIER_MISMATCH');
-    const pending = await h.store.getOnboarding(onboarding.onboarding_id);
+    const pending = await h.storage.onboardings.getOnboarding(onboarding.onboarding_id);
     expect(pending?.status).toBe('pending');
     expect(pending?.last_error?.code).toBe('VERIFIER_MISMATCH');
-    expect(await h.store.readOutbox(onboarding.onboarding_id)).toHaveLength(0);
+    expect(await h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(0);
 
     await supertest(h.app).get(path).expect(200);
-    const completed = await h.store.getOnboarding(onboarding.onboarding_id);
+    const completed = await h.storage.onboardings.getOnboarding(onboarding.onboarding_id);
     expect(completed?.status).toBe('completed');
     expect(completed?.last_error).toBeNull();
   });
@@ -190,7 +190,9 @@ describe('GET /callback', () => {
       expect(res.status).toBe(400);
       expect(res.text).toContain('INVALID_REQUEST');
       expect(upstreamGets(h)).toBe(before);
-      expect((await h.store.getOnboarding(onboarding.onboarding_id))?.status).toBe('pending');
+      expect((await h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+        'pending',
+      );
     });
   });
 
@@ -220,7 +222,7 @@ describe('GET /callback', () => {
     expect(res.status).toBe(400);
     expect(res.text).toContain('LINK_MISMATCH');
     expect(upstreamGets(h)).toBe(0);
-    expect((await h.store.getOnboarding(mine.onboarding_id))?.last_error?.code).toBe(
+    expect((await h.storage.onboardings.getOnboarding(mine.onboarding_id))?.last_error?.code).toBe(
       'LINK_MISMATCH',
     );
   });
@@ -288,7 +290,9 @@ describe('GET /callback', () => {
     const res = await supertest(h.app).get(path);
     expect(res.status).toBe(503);
     expect(res.text).toContain('UPSTREAM_UNAVAILABLE');
-    expect((await h.store.getOnboarding(onboarding.onboarding_id))?.status).toBe('pending');
+    expect((await h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+      'pending',
+    );
     h.sim.faults.clear();
     await supertest(h.app).get(path).expect(200);
   });
@@ -331,14 +335,15 @@ describe('GET /callback under concurrency', () => {
   it('completes once when two instances on one Redis get 50 identical callbacks', async () => {
     const onboarding = await h.createOnboarding();
     const path = h.authenticate(onboarding.link_id);
-    const instances = [h.app, h.anotherApp(h.redis!.another())];
+    const second = await h.anotherInstance(h.redis!.anotherConnection());
+    const instances = [h.app, second.app];
 
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) => supertest(instances[i % 2]!).get(path)),
     );
 
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
-    expect(await h.store.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+    expect(await h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
     const completions = h.log.lines.filter((l) => l.outcome === 'COMPLETED');
     expect(completions).toHaveLength(1);
   });

@@ -18,7 +18,9 @@ describe('/callback methods', () => {
 
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe('GET');
-    expect((await h.store.getOnboarding(onboarding.onboarding_id))?.status).toBe('pending');
+    expect((await h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+      'pending',
+    );
     expect(h.sim.requests.filter((r) => r.endpoint === 'get')).toHaveLength(0);
   });
 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Cluster } from 'ioredis';
 import supertest from 'supertest';
 import { connectRedis } from '../../src/store/redis-connection';
-import { RedisStore } from '../../src/store/redis-store';
+import type { Storage } from '../../src/store/store';
 import {
   deleteClusterKeys,
   describeWithCluster,
@@ -16,7 +16,7 @@ describeWithCluster('the receiver on Redis Cluster', () => {
   let cluster: RedisClusterProcess;
   let connection: Cluster;
   let prefix: string;
-  let store: RedisStore;
+  let store: Storage;
   let h: Harness;
 
   beforeAll(async () => {
@@ -29,8 +29,8 @@ describeWithCluster('the receiver on Redis Cluster', () => {
   });
   beforeEach(async () => {
     prefix = `llrtest${randomBytes(6).toString('hex')}`;
-    store = new RedisStore(connection, { prefix });
-    h = await startHarness({ store });
+    h = await startHarness({ store: { connection, prefix } });
+    store = h.storage;
   });
   afterEach(async () => {
     await h.close();
@@ -45,14 +45,16 @@ describeWithCluster('the receiver on Redis Cluster', () => {
     const refused = await supertest(h.app).get(forged);
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('VERIFIER_MISMATCH');
-    expect((await store.getOnboarding(onboarding.onboarding_id))?.status).toBe('pending');
+    expect((await store.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+      'pending',
+    );
 
     const res = await supertest(h.app).get(path);
     expect(res.status).toBe(200);
     expect(res.text).toContain('is connected');
     await supertest(h.app).get(path).expect(200);
 
-    const stored = await store.getOnboarding(onboarding.onboarding_id);
+    const stored = await store.onboardings.getOnboarding(onboarding.onboarding_id);
     expect(stored).toMatchObject({
       status: 'completed',
       completed_via: 'callback',
@@ -60,14 +62,14 @@ describeWithCluster('the receiver on Redis Cluster', () => {
       login_username: 'ana@example.com',
       last_error: null,
     });
-    const events = await store.readOutbox(onboarding.onboarding_id);
+    const events = await store.onboardings.readOutbox(onboarding.onboarding_id);
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.body)).toMatchObject({
       type: 'login.completed',
       data: { onboarding_id: onboarding.onboarding_id, metadata: { customer: 42 } },
     });
-    expect((await store.stats(Date.now())).depth).toBe(1);
-    const [due] = await store.claimDue(Date.now() + 1000, 30_000, 10);
+    expect((await store.webhookQueue.stats(Date.now())).depth).toBe(1);
+    const [due] = await store.webhookQueue.claimDue(Date.now() + 1000, 30_000, 10);
     expect(due).toMatchObject({ webhook_id: events[0]!.webhook_id });
   });
 
@@ -100,21 +102,22 @@ describeWithCluster('the receiver on Redis Cluster', () => {
     const onboarding = await h.createOnboarding();
     const path = h.authenticate(onboarding.link_id);
     const otherConnection = connectRedis({ clusterNodes: cluster.nodes }, 'llr-test-2');
-    const other = new RedisStore(otherConnection, { prefix, ownsConnection: true });
     try {
-      const instances = [h.app, h.anotherApp(other)];
+      // A whole second instance on its own connection: callbacks, outbox and queue all go through it.
+      const instances = [h.app, (await h.anotherInstance(otherConnection)).app];
 
       const answers = await Promise.all(
         Array.from({ length: 50 }, (_, i) => supertest(instances[i % 2]!).get(path)),
       );
 
       expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
-      expect(await store.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+      expect(await store.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
       expect(h.log.lines.filter((l) => l.outcome === 'COMPLETED')).toHaveLength(1);
       expect(h.log.lines.filter((l) => l.outcome === 'COMPLETED_REPLAY')).toHaveLength(49);
-      expect((await store.stats(Date.now())).depth).toBe(1);
+      expect((await store.webhookQueue.stats(Date.now())).depth).toBe(1);
     } finally {
-      await other.close();
+      await h.close();
+      await otherConnection.quit();
     }
   });
 });

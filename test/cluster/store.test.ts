@@ -1,9 +1,9 @@
-// The Store and WebhookQueue contracts on a real three-master Redis Cluster (ioredis Cluster via connectRedis).
+// The storage contracts on a real three-master Redis Cluster (ioredis Cluster via connectRedis).
 import { randomBytes } from 'node:crypto';
 import type { Cluster } from 'ioredis';
 import { ManualClock } from '../../src/lib/clock';
 import { connectRedis } from '../../src/store/redis-connection';
-import { RedisStore } from '../../src/store/redis-store';
+import { createRedisStorage } from '../../src/store/storage';
 import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
@@ -34,12 +34,12 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
   it('spreads onboardings over the masters, each record with its outbox on one node', async () => {
     const prefix = uniquePrefix();
     const clock = new ManualClock();
-    const store = new RedisStore(connection, { prefix, clock });
+    const store = createRedisStorage(connection, { prefix, clock, ownsConnection: false });
     try {
       for (let i = 0; i < 12; i++) {
         const record = pendingRecord(clock);
-        await store.createOnboarding(record, 3600);
-        await store.completeOnboarding(
+        await store.onboardings.createOnboarding(record, 3600);
+        await store.onboardings.completeOnboarding(
           record.onboarding_id,
           completionFor(record, clock),
           eventFor(record),
@@ -66,8 +66,10 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
   describeStoreContract('RedisStore on Redis Cluster', async () => {
     const prefix = uniquePrefix();
     const clock = new ManualClock();
+    const storage = createRedisStorage(connection, { prefix, clock, ownsConnection: false });
     return {
-      store: new RedisStore(connection, { prefix, clock }),
+      store: storage.onboardings,
+      ping: () => storage.ping(),
       clock,
       cleanup: () => deleteClusterKeys(connection, prefix),
       ttlSecondsOf: async (id) => {
@@ -80,7 +82,11 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
   describeWebhookQueueContract('RedisStore on Redis Cluster', async () => {
     const prefix = uniquePrefix();
     return {
-      queue: new RedisStore(connection, { prefix }),
+      queue: createRedisStorage(connection, {
+        prefix,
+        clock: new ManualClock(),
+        ownsConnection: false,
+      }).webhookQueue,
       cleanup: () => deleteClusterKeys(connection, prefix),
     };
   });
@@ -89,7 +95,7 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
     const prefix = uniquePrefix();
     const clock = new ManualClock();
     return {
-      store: new RedisStore(connection, { prefix, clock }),
+      store: createRedisStorage(connection, { prefix, clock, ownsConnection: false }),
       clock,
       cleanup: () => deleteClusterKeys(connection, prefix),
       ttlSecondsOf: async (id) => {

@@ -1,12 +1,14 @@
-// The Store contract: one behaviour suite that every store implementation must pass.
+// The OnboardingStore contract: one behaviour suite that every onboarding store implementation must pass.
 import type { ManualClock } from '../../src/lib/clock';
 import { isoSeconds } from '../../src/lib/clock';
 import { InvalidCursorError, InvalidKeyError } from '../../src/store/errors';
-import type { CompleteResult, OnboardingRecord, Store } from '../../src/store/store';
+import type { CompleteResult, OnboardingRecord, OnboardingStore } from '../../src/store/store';
 import { completionFor, eventFor, newOnboardingId, pendingRecord } from './onboarding-fixtures';
 
 export interface StoreFixture {
-  store: Store;
+  store: OnboardingStore;
+  /** The storage's readiness check. */
+  ping(): Promise<void>;
   clock: ManualClock;
   cleanup(): Promise<void>;
   /** Seconds left before the onboarding's record expires; null when it is gone or never expires. */
@@ -17,9 +19,9 @@ const PENDING_TTL = 26 * 3600;
 const COMPLETED_TTL = 90 * 24 * 3600;
 
 export function describeStoreContract(name: string, setup: () => Promise<StoreFixture>): void {
-  describe(`${name} (Store contract)`, () => {
+  describe(`${name} (OnboardingStore contract)`, () => {
     let fixture: StoreFixture;
-    let store: Store;
+    let store: OnboardingStore;
     let clock: ManualClock;
 
     beforeEach(async () => {
@@ -128,7 +130,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       });
 
       it('answers ping', async () => {
-        await expect(store.ping()).resolves.toBeUndefined();
+        await expect(fixture.ping()).resolves.toBeUndefined();
       });
     });
 

@@ -39,7 +39,7 @@ describeWithBrowser(title, () => {
     redis = createTestRedisStore();
     service = await startSandboxService({
       logger: captureLog().logger,
-      store: redis.store,
+      redis: { connection: redis.redis, prefix: redis.prefix },
     });
     dispatcher = new Agent({ connect: { ca: service.certificate } });
   });

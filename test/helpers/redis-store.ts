@@ -1,15 +1,18 @@
-// A RedisStore on the test run's private Redis, under a unique key prefix, cleaned up afterwards.
+// Storage on the test run's private Redis, under a unique key prefix, cleaned up afterwards.
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../src/lib/clock';
-import { RedisStore } from '../../src/store/redis-store';
+import { systemClock, type Clock } from '../../src/lib/clock';
+import { createRedisStorage } from '../../src/store/storage';
+import type { Storage } from '../../src/store/store';
 
 export interface TestRedisStore {
-  store: RedisStore;
+  storage: Storage;
   redis: Redis;
   prefix: string;
-  /** A second store on its own connection with the same prefix: another "instance". */
-  another(): RedisStore;
+  /** A second connection with the same prefix: another "instance" (its storage via storageOn). */
+  anotherConnection(): Redis;
+  /** Storage on another instance's own connection. */
+  another(): Storage;
   cleanup(): Promise<void>;
 }
 
@@ -20,19 +23,22 @@ export function redisUrl(): string {
   return url;
 }
 
-export function createTestRedisStore(clock?: Clock): TestRedisStore {
+export function createTestRedisStore(clock: Clock = systemClock): TestRedisStore {
   const prefix = `llrtest${randomBytes(6).toString('hex')}`;
   const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
   const others: Redis[] = [];
+  const anotherConnection = () => {
+    const other = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    others.push(other);
+    return other;
+  };
   return {
-    store: new RedisStore(redis, { prefix, clock }),
+    storage: createRedisStorage(redis, { prefix, clock, ownsConnection: false }),
     redis,
     prefix,
-    another() {
-      const other = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-      others.push(other);
-      return new RedisStore(other, { prefix, clock });
-    },
+    anotherConnection,
+    another: () =>
+      createRedisStorage(anotherConnection(), { prefix, clock, ownsConnection: false }),
     async cleanup() {
       let cursor = '0';
       do {

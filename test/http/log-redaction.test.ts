@@ -1,22 +1,9 @@
 import supertest from 'supertest';
-import { createApp } from '../../src/app';
-import { createMemoryRateLimiters } from '../../src/http/rate-limit';
-import type { Store } from '../../src/store/store';
 import { captureLog, type CapturedLog } from '../helpers/log-capture';
 import { API_KEY, startHarness, type Harness } from '../helpers/service-harness';
+import { unreachableStorage } from '../helpers/unreachable-storage';
 
 const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
-
-/** A store whose every call fails the way a lost Redis connection does. */
-function unreachableStore(store: Store): Store {
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return () => Promise.reject(new Error('Connection is closed.'));
-    },
-  });
-}
 
 function expectNoSecret(log: CapturedLog, secrets: string[]): void {
   const text = log.text();
@@ -32,10 +19,8 @@ describe('log redaction', () => {
   beforeEach(async () => {
     log = captureLog('trace');
     h = await startHarness({
-      app: {
-        logger: log.logger,
-        rateLimiters: createMemoryRateLimiters({ callbackPerMinute: 100, apiPerMinute: 100 }),
-      },
+      log,
+      env: { RATE_LIMIT_CALLBACK: '100', RATE_LIMIT_API: '100' },
     });
   });
   afterEach(async () => {
@@ -81,7 +66,7 @@ describe('log redaction', () => {
     await supertest(h.app).get(path).expect(503);
     h.sim.faults.clear();
 
-    const broken = createApp({ ...h.deps, store: unreachableStore(h.store) });
+    const broken = h.appWithStorage(unreachableStorage(h.storage));
     await supertest(broken).get(path).expect(503);
     await supertest(broken)
       .post('/v1/onboardings')

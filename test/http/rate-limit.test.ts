@@ -20,7 +20,7 @@ describe('rate limits kept in Redis', () => {
   let h: Harness;
   let app: ReturnType<typeof createApp>;
   beforeEach(async () => {
-    h = await startHarness({ app: { apiKeys: [API_KEY, OTHER_KEY] } });
+    h = await startHarness({ env: { API_KEYS: `${API_KEY},${OTHER_KEY}` } });
     const limiters = createRedisRateLimiters(
       h.redis!.redis,
       { callbackPerMinute: 3, apiPerMinute: 3 },

@@ -2,26 +2,14 @@
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
-import { createApp } from '../../src/app';
-import type { Store } from '../../src/store/store';
 import { API_KEY, startHarness, type Harness } from '../helpers/service-harness';
 import { eventually } from '../helpers/webhook-sink';
+import { unreachableStorage } from '../helpers/unreachable-storage';
 
 type Line = Record<string, unknown>;
 
 const REQUEST_MESSAGES = new Set(['request completed', 'request failed']);
 const UNKNOWN_ID = 'onb_doesNotExist0123456789';
-
-/** A store whose every call fails the way a lost Redis connection does. */
-function unreachableStore(store: Store): Store {
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return () => Promise.reject(new Error('Connection is closed.'));
-    },
-  });
-}
 
 describe('request log', () => {
   let h: Harness;
@@ -167,7 +155,7 @@ describe('request log', () => {
   });
 
   it('logs an API 503 (store unreachable) as exactly one request failed line', async () => {
-    const broken = createApp({ ...h.deps, store: unreachableStore(h.store) });
+    const broken = h.appWithStorage(unreachableStorage(h.storage));
     const { res, lines } = await linesOf(() =>
       supertest(broken)
         .get(`/v1/onboardings/${UNKNOWN_ID}`)
@@ -256,7 +244,9 @@ describe('request log', () => {
       });
       // The completion itself still goes through: the customer did sign in.
       await eventually(
-        async () => (await h.store.getOnboarding(onboarding.onboarding_id))?.status === 'completed',
+        async () =>
+          (await h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status ===
+          'completed',
         5000,
         'the completion',
       );

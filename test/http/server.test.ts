@@ -10,8 +10,8 @@ import { Agent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { readTlsFiles } from '../../src/runtime';
-import { generateSandboxCertificate, type TlsMaterial } from '../../src/sandbox/certificate';
+import { readTlsFiles, type TlsMaterial } from '../../src/http/tls';
+import { generateSandboxCertificate } from '../../src/sandbox/certificate';
 import { startServer, type RunningServer } from '../../src/http/server';
 import { captureLog } from '../helpers/log-capture';
 

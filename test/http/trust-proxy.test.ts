@@ -6,7 +6,7 @@ import { startHarness, type Harness } from '../helpers/service-harness';
 describe('TRUST_PROXY: TLS ends at a proxy in front', () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness({ app: { trustProxy: 1 } });
+    h = await startHarness({ env: { TRUST_PROXY: '1' } });
   });
   afterEach(async () => {
     await h.close();
@@ -26,7 +26,9 @@ describe('TRUST_PROXY: TLS ends at a proxy in front', () => {
       expect(res.status).toBe(400);
       expect(res.text).toContain('INVALID_REQUEST');
       expect(res.headers['cache-control']).toBe('no-store');
-      expect((await h.store.getOnboarding(onboarding.onboarding_id))?.status).toBe('pending');
+      expect((await h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+        'pending',
+      );
       expect(h.sim.requests.filter((r) => r.endpoint === 'get')).toHaveLength(0);
     },
   );
@@ -39,7 +41,9 @@ describe('TRUST_PROXY: TLS ends at a proxy in front', () => {
 
     expect(res.status).toBe(200);
     expect(res.text).toContain('is connected');
-    expect((await h.store.getOnboarding(onboarding.onboarding_id))?.status).toBe('completed');
+    expect((await h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+      'completed',
+    );
   });
 
   it('rate-limits by the address the trusted hop saw, whatever a client puts before it', async () => {

@@ -58,7 +58,9 @@ describe('integrator API: /v1/onboardings', () => {
       const state = redirect.searchParams.get('state')!;
       expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(JSON.stringify(res.body)).not.toContain(state);
-      expect(JSON.stringify(await h.store.getOnboarding(data.onboarding_id))).not.toContain(state);
+      expect(
+        JSON.stringify(await h.storage.onboardings.getOnboarding(data.onboarding_id)),
+      ).not.toContain(state);
       // The default expiry is 24 hours.
       const hours = (Date.parse(data.expiry_time) - Date.parse(data.created_time)) / 3600000;
       expect(hours).toBeGreaterThan(23.9);

@@ -1,7 +1,6 @@
 // An onboarding is only stored with its reconciliation check: without one nobody would find a lost
 // browser or relay an outbox after a crash, so a failure to schedule it fails the create cleanly.
 import supertest from 'supertest';
-import { createApp } from '../../src/app';
 import type { ReconcileSchedule } from '../../src/store/store';
 import { startHarness, type Harness } from '../helpers/service-harness';
 
@@ -13,10 +12,9 @@ describe('POST /v1/onboardings when the reconciliation check cannot be scheduled
 
   it('answers 503 SERVICE_UNAVAILABLE, stores nothing and closes the upstream link again', async () => {
     h = await startHarness();
-    const real = h.store as unknown as ReconcileSchedule;
-    const failing: ReconcileSchedule = Object.create(real);
+    const failing: ReconcileSchedule = Object.create(h.storage.reconcileSchedule);
     failing.scheduleCheck = () => Promise.reject(new Error('connection lost'));
-    const broken = createApp({ ...h.deps, reconcileSchedule: failing });
+    const broken = h.appWithStorage({ reconcileSchedule: failing });
 
     const res = await supertest(broken)
       .post('/v1/onboardings')
@@ -29,6 +27,6 @@ describe('POST /v1/onboardings when the reconciliation check cannot be scheduled
     expect(create).toBeDefined();
     const closes = h.sim.requests.filter((r) => r.endpoint === 'close');
     expect(closes).toHaveLength(1);
-    expect((await h.store.listOnboardings({ limit: 10 })).items).toHaveLength(0);
+    expect((await h.storage.onboardings.listOnboardings({ limit: 10 })).items).toHaveLength(0);
   });
 });

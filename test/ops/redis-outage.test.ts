@@ -2,11 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import supertest from 'supertest';
-import { createRedisRateLimiters } from '../../src/http/rate-limit';
+import type { Storage } from '../../src/store/store';
 import { createMetrics } from '../../src/ops/metrics';
 import { openApiDocument } from '../../src/ops/openapi';
-import { connectRedis } from '../../src/store/redis-connection';
-import { RedisStore } from '../../src/store/redis-store';
+import { connectRedis, type RedisConnection } from '../../src/store/redis-connection';
 import { redisServerOnPath } from '../helpers/redis-server';
 import { startRestartableRedis, type RestartableRedis } from '../helpers/restartable-redis';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/service-harness';
@@ -36,31 +35,24 @@ const describeWithRedisServer = SKIP_REASON ? describe.skip : describe;
 describeWithRedisServer(`when Redis goes away and comes back${SKIP_REASON}`, () => {
   let redis: RestartableRedis;
   let h: Harness;
-  let store: RedisStore;
+  let store: Storage;
+  let connection: RedisConnection;
   const api = responseChecker(openApiDocument(PUBLIC_URL));
 
   beforeEach(async () => {
     redis = await startRestartableRedis();
     // The production connection options (connectRedis), not the test store's.
-    const connection = connectRedis({ url: redis.url }, 'llr-outage-test');
-    store = new RedisStore(connection, {
-      prefix: `llrtest${randomBytes(6).toString('hex')}`,
-      ownsConnection: true,
-    });
+    connection = connectRedis({ url: redis.url }, 'llr-outage-test');
     h = await startHarness({
-      store,
+      store: { connection, prefix: `llrtest${randomBytes(6).toString('hex')}` },
       metrics: createMetrics({ processMetrics: false }),
-      app: {
-        rateLimiters: createRedisRateLimiters(connection, {
-          callbackPerMinute: 1000,
-          apiPerMinute: 1000,
-        }),
-      },
+      env: { RATE_LIMIT_CALLBACK: '1000', RATE_LIMIT_API: '1000' },
     });
+    store = h.storage;
   });
   afterEach(async () => {
     await h.close();
-    await store.close().catch(() => {});
+    connection.disconnect();
     await redis.destroy();
   });
 
@@ -106,7 +98,7 @@ describeWithRedisServer(`when Redis goes away and comes back${SKIP_REASON}`, () 
       login_username: 'ana@example.com',
       metadata: { keep: 'me' },
     });
-    expect(await store.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+    expect(await store.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
     const text = (await supertest(h.app).get('/metrics')).text;
     expect(text).toContain('llr_callbacks_total{outcome="SERVICE_UNAVAILABLE"} 1');
     expect(text).toContain('llr_callbacks_total{outcome="COMPLETED"} 1');
@@ -114,8 +106,8 @@ describeWithRedisServer(`when Redis goes away and comes back${SKIP_REASON}`, () 
 
   it('closes the upstream link of a create whose record could not be stored, and creates once Redis is back', async () => {
     // Redis goes away exactly between the upstream create and the store write.
-    const storeRecord = store.createOnboarding.bind(store);
-    store.createOnboarding = async (record, ttl) => {
+    const storeRecord = store.onboardings.createOnboarding.bind(store.onboardings);
+    store.onboardings.createOnboarding = async (record, ttl) => {
       await redis.stop();
       return storeRecord(record, ttl);
     };
@@ -130,7 +122,7 @@ describeWithRedisServer(`when Redis goes away and comes back${SKIP_REASON}`, () 
     expect(calls('create')).toHaveLength(1);
     expect(calls('close')).toHaveLength(1);
 
-    store.createOnboarding = storeRecord;
+    store.onboardings.createOnboarding = storeRecord;
     const whileDown = await h.api('post', '/v1/onboardings').send({ ds_id: 'GA' });
     expect(whileDown.status).toBe(503);
     expect(calls('create')).toHaveLength(1);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { generateSandboxCertificate } from '../../src/sandbox/certificate';
-import { MemoryStore } from '../../src/store/memory-store';
+import { MEMORY_STORAGE_WARNING } from '../../src/store/storage';
 import { freePort } from '../helpers/redis-server';
 import { startMain, type RunningChild } from './child-process';
 
@@ -162,7 +162,7 @@ describe('the service process (node --import tsx src/main.ts)', () => {
       writeFileSync(keyFile, tls.key);
       running = startMain(await sandboxEnv({ TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile }));
       // Logged inside start-up, before the certificate is read.
-      await running.waitForLog((l) => l.msg === MemoryStore.WARNING);
+      await running.waitForLog((l) => l.msg === MEMORY_STORAGE_WARNING);
 
       running.child.kill('SIGTERM');
       const written = writeFile(certFile, tls.cert).catch(() => undefined);

@@ -1,6 +1,5 @@
 // Expiry: links that expired unused end their onboarding with a webhook; links left OPEN are closed upstream.
 import { isoSeconds } from '../../src/lib/clock';
-import type { ReconcileSchedule } from '../../src/store/store';
 import {
   INTERVAL_SECONDS,
   startReconcileFixture,
@@ -21,7 +20,7 @@ describe('expiry and closing links upstream', () => {
   });
 
   function eventsOf(onboardingId: string) {
-    return f.h.store
+    return f.h.storage.onboardings
       .readOutbox(onboardingId)
       .then((events) => events.map((e) => JSON.parse(e.body) as Record<string, unknown>));
   }
@@ -39,7 +38,9 @@ describe('expiry and closing links upstream', () => {
 
     expect(run.outcomes).toEqual({ expired: 1 });
     expect(f.h.sim.getLink(onboarding.link_id)?.status_code).toBe('EXPIRED');
-    expect((await f.h.store.getOnboarding(onboarding.onboarding_id))?.status).toBe('expired');
+    expect((await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+      'expired',
+    );
     expect(await eventsOf(onboarding.onboarding_id)).toEqual([
       {
         type: 'onboarding.expired',
@@ -59,7 +60,7 @@ describe('expiry and closing links upstream', () => {
         },
       },
     ]);
-    await expect((f.h.store as unknown as ReconcileSchedule).countChecks()).resolves.toBe(0);
+    await expect(f.h.storage.reconcileSchedule.countChecks()).resolves.toBe(0);
     const res = await f.h.api('get', `/v1/onboardings/${onboarding.onboarding_id}`);
     expect(res.body.data.status).toBe('expired');
   });
@@ -95,7 +96,9 @@ describe('expiry and closing links upstream', () => {
     expect(close).toHaveLength(1);
     expect(close[0]).toMatchObject({ method: 'PUT' });
     expect(close[0]!.path).toContain(onboarding.link_id);
-    expect((await f.h.store.getOnboarding(onboarding.onboarding_id))?.status).toBe('expired');
+    expect((await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+      'expired',
+    );
     expect((await eventsOf(onboarding.onboarding_id))[0]?.type).toBe('onboarding.expired');
   });
 
@@ -109,7 +112,9 @@ describe('expiry and closing links upstream', () => {
     const run = await reconciler.runOnce();
 
     expect(run.outcomes).toEqual({ expired: 1 });
-    expect((await f.h.store.getOnboarding(onboarding.onboarding_id))?.status).toBe('expired');
+    expect((await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+      'expired',
+    );
   });
 
   it('closes the link of a cancelled onboarding later when closing it at cancel time failed', async () => {
@@ -128,7 +133,9 @@ describe('expiry and closing links upstream', () => {
 
     expect(run.outcomes).toEqual({ closed_upstream: 1 });
     expect(f.h.sim.getLink(onboarding.link_id)?.status_code).toBe('CLOSED');
-    expect((await f.h.store.getOnboarding(onboarding.onboarding_id))?.status).toBe('cancelled');
-    await expect((f.h.store as unknown as ReconcileSchedule).countChecks()).resolves.toBe(0);
+    expect((await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+      'cancelled',
+    );
+    await expect(f.h.storage.reconcileSchedule.countChecks()).resolves.toBe(0);
   });
 });

@@ -1,13 +1,11 @@
 // A completion whose enqueue never happened (the process died, Redis hiccuped) is relayed by the
 // onboarding's reconciliation check: its webhook is delivered, once, and nothing else is sent.
 import supertest from 'supertest';
-import { createApp } from '../../src/app';
-import type { WebhookQueue } from '../../src/store/store';
+import type { OnboardingStore, WebhookQueue } from '../../src/store/store';
 import { startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
 import {
   INTERVAL_SECONDS,
   startReconcileFixture,
-  type FullStore,
   type ReconcileFixture,
 } from './reconcile-fixture';
 
@@ -27,17 +25,19 @@ describe('outbox relay by the reconciliation check', () => {
     // An instance whose queue writes fail right after the completion script (as if it died there).
     let failEnqueue = true;
     f = await startReconcileFixture({ webhooks: { url: sink.url } });
-    const store = f.h.store as FullStore;
-    const flakyQueue: WebhookQueue = Object.create(store);
+    const { onboardings, webhookQueue } = f.h.storage;
+    const flakyQueue: WebhookQueue = Object.create(webhookQueue);
     flakyQueue.enqueueWebhooks = (...args) =>
-      failEnqueue ? Promise.reject(new Error('connection lost')) : store.enqueueWebhooks(...args);
+      failEnqueue
+        ? Promise.reject(new Error('connection lost'))
+        : webhookQueue.enqueueWebhooks(...args);
     const onboarding = await f.h.createOnboarding();
     const path = f.h.authenticate(onboarding.link_id);
-    const app = createApp({ ...f.h.deps, webhookQueue: flakyQueue });
+    const app = f.h.appWithStorage({ webhookQueue: flakyQueue });
 
     await supertest(app).get(path).expect(200);
-    expect((await store.getOnboarding(onboarding.onboarding_id))?.status).toBe('completed');
-    expect((await store.stats(f.clock.now())).depth).toBe(0);
+    expect((await onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe('completed');
+    expect((await webhookQueue.stats(f.clock.now())).depth).toBe(0);
     failEnqueue = false;
 
     f.clock.advance(INTERVAL_SECONDS * 1000);
@@ -69,22 +69,22 @@ describe('outbox relay by the reconciliation check', () => {
 
   it('relays the outbox when a callback completed it under the reconciler and then failed to enqueue', async () => {
     f = await startReconcileFixture({ webhooks: { url: sink.url } });
-    const store = f.h.store as FullStore;
+    const { onboardings, webhookQueue } = f.h.storage;
     const onboarding = await f.h.createOnboarding();
     const path = f.h.authenticate(onboarding.link_id);
-    const stale = (await store.getOnboarding(onboarding.onboarding_id))!;
+    const stale = (await onboardings.getOnboarding(onboarding.onboarding_id))!;
     // The callback completes on an instance whose queue write then fails (as if it died there).
-    const deadQueue: WebhookQueue = Object.create(store);
+    const deadQueue: WebhookQueue = Object.create(webhookQueue);
     deadQueue.enqueueWebhooks = () => Promise.reject(new Error('connection lost'));
-    await supertest(createApp({ ...f.h.deps, webhookQueue: deadQueue }))
+    await supertest(f.h.appWithStorage({ webhookQueue: deadQueue }))
       .get(path)
       .expect(200);
     // The reconciler read the record a moment before: it still sees it pending.
-    const lagging: FullStore = Object.create(store);
+    const lagging: OnboardingStore = Object.create(onboardings);
     lagging.getOnboarding = async () => stale;
 
     f.clock.advance(INTERVAL_SECONDS * 1000);
-    const run = await f.reconciler({ store: lagging }).runOnce();
+    const run = await f.reconciler({ storage: { ...f.h.storage, onboardings: lagging } }).runOnce();
 
     expect(run.outcomes).toEqual({ dropped: 1 });
     await sink.waitFor(1);

@@ -1,7 +1,6 @@
 // Reconciliation completes onboardings whose browser never came back: once, with one webhook, on any instance.
 import supertest from 'supertest';
 import { createMetrics } from '../../src/ops/metrics';
-import type { ReconcileSchedule } from '../../src/store/store';
 import { startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
 import {
   INTERVAL_SECONDS,
@@ -32,14 +31,16 @@ describe('reconciliation of lost browsers', () => {
     f.clock.advance(INTERVAL_SECONDS * 1000 - 1);
     await reconciler.runOnce();
     expect(f.reconcileGets()).toBe(0);
-    expect((await f.h.store.getOnboarding(onboarding.onboarding_id))?.status).toBe('pending');
+    expect((await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
+      'pending',
+    );
 
     f.clock.advance(1);
     const run = await reconciler.runOnce();
 
     expect(run.outcomes).toEqual({ completed: 1 });
     const link = f.h.sim.getLink(onboarding.link_id)!;
-    expect(await f.h.store.getOnboarding(onboarding.onboarding_id)).toMatchObject({
+    expect(await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id)).toMatchObject({
       status: 'completed',
       completed_via: 'reconciliation',
       login_id: link.login_id,
@@ -56,7 +57,7 @@ describe('reconciliation of lost browsers', () => {
         completed_via: 'reconciliation',
       },
     });
-    await expect((f.h.store as unknown as ReconcileSchedule).countChecks()).resolves.toBe(0);
+    await expect(f.h.storage.reconcileSchedule.countChecks()).resolves.toBe(0);
     expect(f.h.log.lines).toContainEqual(
       expect.objectContaining({
         onboarding_id: onboarding.onboarding_id,
@@ -80,10 +81,12 @@ describe('reconciliation of lost browsers', () => {
 
     expect(res.status).toBe(200);
     expect(res.text).toContain('is connected');
-    expect((await f.h.store.getOnboarding(onboarding.onboarding_id))?.completed_via).toBe(
-      'reconciliation',
-    );
-    await expect(f.h.store.readOutbox(onboarding.onboarding_id)).resolves.toHaveLength(1);
+    expect(
+      (await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.completed_via,
+    ).toBe('reconciliation');
+    await expect(
+      f.h.storage.onboardings.readOutbox(onboarding.onboarding_id),
+    ).resolves.toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sink.received).toHaveLength(1);
   });
@@ -91,7 +94,7 @@ describe('reconciliation of lost browsers', () => {
   it('completes each of several lost browsers once when two instances reconcile at the same time', async () => {
     const other = f.h.redis!.another();
     const first = f.reconciler({ batchSize: 2 });
-    const second = f.reconciler({ store: other, batchSize: 2 });
+    const second = f.reconciler({ storage: other, batchSize: 2 });
     const onboardings = [];
     for (let i = 0; i < 5; i++) {
       const onboarding = await f.h.createOnboarding();
@@ -111,10 +114,12 @@ describe('reconciliation of lost browsers', () => {
     expect(runs[1]!.outcomes.completed).toBe(2);
     expect(f.reconcileGets()).toBe(5);
     for (const onboarding of onboardings) {
-      expect((await f.h.store.getOnboarding(onboarding.onboarding_id))?.completed_via).toBe(
-        'reconciliation',
-      );
-      await expect(f.h.store.readOutbox(onboarding.onboarding_id)).resolves.toHaveLength(1);
+      expect(
+        (await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.completed_via,
+      ).toBe('reconciliation');
+      await expect(
+        f.h.storage.onboardings.readOutbox(onboarding.onboarding_id),
+      ).resolves.toHaveLength(1);
     }
     await sink.waitFor(5);
     const delivered = sink.received.map((w) => JSON.parse(w.body).data.onboarding_id as string);
@@ -135,10 +140,12 @@ describe('reconciliation of lost browsers', () => {
     const run = await reconciler.runOnce();
 
     expect(run.outcomes).toEqual({ still_pending: 1 });
-    expect(await f.h.store.getOnboarding(onboarding.onboarding_id)).toMatchObject({
+    expect(await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id)).toMatchObject({
       status: 'pending',
       last_error: { code: 'LOGIN_INCOMPLETE' },
     });
-    await expect(f.h.store.readOutbox(onboarding.onboarding_id)).resolves.toHaveLength(0);
+    await expect(
+      f.h.storage.onboardings.readOutbox(onboarding.onboarding_id),
+    ).resolves.toHaveLength(0);
   });
 });

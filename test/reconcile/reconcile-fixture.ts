@@ -7,7 +7,7 @@ import {
   type Reconciler,
   type ReconcilerDeps,
 } from '../../src/reconcile/reconciler';
-import type { ReconcileSchedule, Store, WebhookQueue } from '../../src/store/store';
+import type { Storage } from '../../src/store/store';
 import type { ExchangeInfo } from '../../src/supermetrics/types';
 import { startHarness, type Harness, type HarnessOptions } from '../helpers/service-harness';
 
@@ -15,13 +15,11 @@ import { startHarness, type Harness, type HarnessOptions } from '../helpers/serv
 export const T0 = Date.parse('2026-03-02T09:00:00Z');
 export const INTERVAL_SECONDS = 60;
 
-export type FullStore = Store & WebhookQueue & ReconcileSchedule;
-
 export interface ReconcileFixture {
   h: Harness;
   clock: ManualClock;
-  /** A reconciler on the harness's store (or another instance's), fed every upstream exchange. */
-  reconciler(overrides?: Partial<ReconcilerDeps>): Reconciler;
+  /** A reconciler on the harness's storage (or another instance's), fed every upstream exchange. */
+  reconciler(overrides?: Partial<ReconcilerDeps> & { storage?: Storage }): Reconciler;
   /** GETs the simulator received from reconciliation (by our request id prefix). */
   reconcileGets(): number;
   close(): Promise<void>;
@@ -36,24 +34,22 @@ export async function startReconcileFixture(
     ...options,
     clock,
     simulator: { ...options.simulator, clock },
-    app: { reconcileIntervalSeconds: INTERVAL_SECONDS, ...options.app },
+    env: { RECONCILE_INTERVAL: String(INTERVAL_SECONDS), ...options.env },
     onUpstreamExchange: (info: ExchangeInfo) => observers.forEach((r) => r.observeExchange(info)),
   });
   return {
     h,
     clock,
-    reconciler(overrides = {}) {
-      const store = (overrides.store ?? h.store) as FullStore;
+    reconciler({ storage = h.storage, ...overrides } = {}) {
       const reconciler = createReconciler({
-        store,
-        schedule: store,
-        reconcileSchedule: store,
+        onboardings: storage.onboardings,
+        webhookQueue: storage.webhookQueue,
+        reconcileSchedule: storage.reconcileSchedule,
         client: h.client,
         clock,
         random: cryptoRandom,
         logger: h.log.logger,
         webhooksEnabled: true,
-        webhookQueue: store,
         onWebhookEnqueued: () => h.webhooks?.worker.wake(),
         metrics: options.metrics,
         intervalSeconds: INTERVAL_SECONDS,

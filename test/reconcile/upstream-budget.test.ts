@@ -22,7 +22,7 @@ describe('reconciliation and the upstream rate limit', () => {
   it('sends no request before a 429 Retry-After has passed, on any instance, then resumes', async () => {
     f = await startReconcileFixture();
     const first = f.reconciler();
-    const second = f.reconciler({ store: f.h.redis!.another() });
+    const second = f.reconciler({ storage: f.h.redis!.another() });
     const onboarding = await f.h.createOnboarding();
     f.h.authenticate(onboarding.link_id);
     f.h.sim.faults.inject({

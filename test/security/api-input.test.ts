@@ -7,6 +7,7 @@ import { API_KEY, startHarness, type Harness } from '../helpers/service-harness'
 
 const SECOND_KEY = 'second-api-key-9876543210';
 
+/** Every key under the harness's prefix except the rate limiter's counters (every API call counts). */
 async function allKeys(h: Harness): Promise<string[]> {
   const keys: string[] = [];
   let cursor = '0';
@@ -15,13 +16,13 @@ async function allKeys(h: Harness): Promise<string[]> {
     cursor = next;
     keys.push(...batch);
   } while (cursor !== '0');
-  return keys;
+  return keys.filter((key) => !key.startsWith(`${h.redis!.prefix}:rl:`));
 }
 
 describe('security: integrator API inputs', () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness({ app: { apiKeys: [API_KEY, SECOND_KEY] } });
+    h = await startHarness({ env: { API_KEYS: `${API_KEY},${SECOND_KEY}` } });
   });
   afterEach(async () => {
     await h.close();
@@ -242,7 +243,7 @@ describe('security: integrator API inputs', () => {
 describe('security: authentication is constant-time and strict', () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness({ store: 'memory', app: { apiKeys: [API_KEY, SECOND_KEY] } });
+    h = await startHarness({ store: 'memory', env: { API_KEYS: `${API_KEY},${SECOND_KEY}` } });
   });
   afterEach(async () => {
     jest.restoreAllMocks();

@@ -33,7 +33,7 @@ describe('security: /callback query tricks', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers.location).toBeUndefined();
     expect(upstreamCalls(h)).toBe(before);
-    const stored = await h.store.getOnboarding(real.onboardingId);
+    const stored = await h.storage.onboardings.getOnboarding(real.onboardingId);
     expect(stored).toMatchObject({ status: 'pending', last_error: null });
   }
 
@@ -113,7 +113,9 @@ describe('security: /callback query tricks', () => {
     const res = await supertest(h.app).get(`/callback?${q(real, {})}&pad=${'x'.repeat(60_000)}`);
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
-    expect(await h.store.getOnboarding(real.onboardingId)).toMatchObject({ status: 'pending' });
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toMatchObject({
+      status: 'pending',
+    });
   });
 
   it('refuses case variants of parameter names (STATE=, Link_Id=)', async () => {
@@ -128,7 +130,9 @@ describe('security: /callback query tricks', () => {
     );
     expect(res.status).toBe(200);
     expect(res.headers.location).toBeUndefined();
-    expect(await h.store.getOnboarding(real.onboardingId)).toMatchObject({ status: 'completed' });
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toMatchObject({
+      status: 'completed',
+    });
   });
 
   it('POST /callback does nothing (404 envelope, onboarding untouched)', async () => {
@@ -137,7 +141,9 @@ describe('security: /callback query tricks', () => {
     expect(res.status).toBe(404);
     expect(res.text).not.toContain(real.state);
     expect(upstreamCalls(h)).toBe(before);
-    expect(await h.store.getOnboarding(real.onboardingId)).toMatchObject({ status: 'pending' });
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toMatchObject({
+      status: 'pending',
+    });
   });
 
   it('POST /callback with the parameters in a form body does nothing', async () => {
@@ -146,13 +152,17 @@ describe('security: /callback query tricks', () => {
       .type('form')
       .send({ state: real.state, link_id: real.linkId, link_verifier: real.verifier });
     expect(res.status).toBe(404);
-    expect(await h.store.getOnboarding(real.onboardingId)).toMatchObject({ status: 'pending' });
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toMatchObject({
+      status: 'pending',
+    });
   });
 
   it('HEAD /callback is refused (405): it completes nothing and sends no body and no secret', async () => {
     const res = await supertest(h.app).head(`/callback?${q(real, {})}`);
     expect(res.status).toBe(405);
-    expect(await h.store.getOnboarding(real.onboardingId)).toMatchObject({ status: 'pending' });
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toMatchObject({
+      status: 'pending',
+    });
     expect(res.text ?? '').toBe('');
     expect(JSON.stringify(res.headers)).not.toContain(real.state);
     expect(JSON.stringify(res.headers)).not.toContain(real.verifier);
@@ -163,7 +173,9 @@ describe('security: /callback query tricks', () => {
       `/callback/${real.state}?link_id=${real.linkId}&link_verifier=${real.verifier}`,
     );
     expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(await h.store.getOnboarding(real.onboardingId)).toMatchObject({ status: 'pending' });
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toMatchObject({
+      status: 'pending',
+    });
   });
 });
 
@@ -185,18 +197,18 @@ describe('security: forged callbacks never spoil the real one', () => {
     const bad = await supertest(h.app).get(forged);
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('VERIFIER_MISMATCH');
-    expect(await h.store.getOnboarding(real.onboardingId)).toMatchObject({
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toMatchObject({
       status: 'pending',
       last_error: { code: 'VERIFIER_MISMATCH' },
     });
 
     const good = await supertest(h.app).get(real.path);
     expect(good.status).toBe(200);
-    expect(await h.store.getOnboarding(real.onboardingId)).toMatchObject({
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toMatchObject({
       status: 'completed',
       last_error: null,
     });
-    expect(await h.store.readOutbox(real.onboardingId)).toHaveLength(1);
+    expect(await h.storage.onboardings.readOutbox(real.onboardingId)).toHaveLength(1);
   });
 
   it('a verifier that differs only in case or by a prefix is refused', async () => {
@@ -215,7 +227,9 @@ describe('security: forged callbacks never spoil the real one', () => {
       expect(res.status).toBe(400);
       expect(res.text).toContain('VERIFIER_MISMATCH');
     }
-    expect(await h.store.getOnboarding(real.onboardingId)).toMatchObject({ status: 'pending' });
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toMatchObject({
+      status: 'pending',
+    });
   });
 
   it("a customer cannot complete onboarding A with their own link B and B's verifier", async () => {
@@ -226,8 +240,12 @@ describe('security: forged callbacks never spoil the real one', () => {
     );
     expect(res.status).toBe(400);
     expect(res.text).toContain('LINK_MISMATCH');
-    expect(await h.store.getOnboarding(a.onboardingId)).toMatchObject({ status: 'pending' });
-    expect(await h.store.getOnboarding(b.onboardingId)).toMatchObject({ status: 'pending' });
+    expect(await h.storage.onboardings.getOnboarding(a.onboardingId)).toMatchObject({
+      status: 'pending',
+    });
+    expect(await h.storage.onboardings.getOnboarding(b.onboardingId)).toMatchObject({
+      status: 'pending',
+    });
     // The real callbacks still work.
     await supertest(h.app).get(a.path).expect(200);
     await supertest(h.app).get(b.path).expect(200);
@@ -241,7 +259,9 @@ describe('security: forged callbacks never spoil the real one', () => {
     );
     expect(res.status).toBe(400);
     expect(res.text).toContain('VERIFIER_MISMATCH');
-    expect(await h.store.getOnboarding(b.onboardingId)).toMatchObject({ status: 'pending' });
+    expect(await h.storage.onboardings.getOnboarding(b.onboardingId)).toMatchObject({
+      status: 'pending',
+    });
   });
 
   it('an unknown but well-formed state is STATE_INVALID and makes no upstream call', async () => {

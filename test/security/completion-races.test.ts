@@ -1,7 +1,6 @@
 // Single completion per onboarding under concurrency across instances, and state reuse after the
 // onboarding left `pending` (completed, cancelled, expired).
 import supertest from 'supertest';
-import { RedisStore } from '../../src/store/redis-store';
 import { startHarness, type Harness, authenticatedCallback } from '../helpers/service-harness';
 import type { createApp } from '../../src/app';
 
@@ -9,12 +8,10 @@ type App = ReturnType<typeof createApp>;
 
 describe('security: completion races across instances (real Redis)', () => {
   let h: Harness;
-  let second: RedisStore;
   let instances: App[];
   beforeEach(async () => {
-    h = await startHarness({ app: { returnUrlOrigins: ['https://app.example.com'] } });
-    second = h.redis!.another();
-    instances = [h.app, h.anotherApp(second)];
+    h = await startHarness({ env: { RETURN_URL_ORIGINS: 'https://app.example.com' } });
+    instances = [h.app, (await h.anotherInstance(h.redis!.anotherConnection())).app];
   });
   afterEach(async () => {
     await h.close();
@@ -26,7 +23,7 @@ describe('security: completion races across instances (real Redis)', () => {
       Array.from({ length: 20 }, (_, i) => supertest(instances[i % 2]!).get(real.path)),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-    expect(await h.store.readOutbox(real.onboardingId)).toHaveLength(1);
+    expect(await h.storage.onboardings.readOutbox(real.onboardingId)).toHaveLength(1);
     expect(h.log.lines.filter((l) => l.outcome === 'COMPLETED')).toHaveLength(1);
   });
 
@@ -40,11 +37,11 @@ describe('security: completion races across instances (real Redis)', () => {
       ),
     );
     for (const [i, a] of answers.entries()) expect(a.status).toBe(i % 2 === 0 ? 400 : 200);
-    const stored = await h.store.getOnboarding(victim.onboardingId);
+    const stored = await h.storage.onboardings.getOnboarding(victim.onboardingId);
     expect(stored).toMatchObject({ status: 'completed', link_id: victim.linkId });
     expect(stored!.login_id).toBe(h.sim.getLink(victim.linkId)!.login_id);
-    expect(await h.store.readOutbox(victim.onboardingId)).toHaveLength(1);
-    expect(await h.store.getOnboarding(attacker.onboardingId)).toMatchObject({
+    expect(await h.storage.onboardings.readOutbox(victim.onboardingId)).toHaveLength(1);
+    expect(await h.storage.onboardings.getOnboarding(attacker.onboardingId)).toMatchObject({
       status: 'pending',
     });
   });
@@ -58,8 +55,8 @@ describe('security: completion races across instances (real Redis)', () => {
           .post(`/v1/onboardings/${real.onboardingId}/cancel`)
           .set('Authorization', 'Bearer test-api-key-0123456789'),
       ]);
-      const stored = await h.store.getOnboarding(real.onboardingId);
-      const outbox = await h.store.readOutbox(real.onboardingId);
+      const stored = await h.storage.onboardings.getOnboarding(real.onboardingId);
+      const outbox = await h.storage.onboardings.readOutbox(real.onboardingId);
       if (stored!.status === 'completed') {
         expect(cb.status).toBe(200);
         expect(cancel.status).toBe(409);
@@ -88,29 +85,31 @@ describe('security: state reuse after the onboarding left pending', () => {
   it('replay after success needs the verifier: a forged verifier on a completed onboarding changes nothing', async () => {
     const real = await authenticatedCallback(h);
     await supertest(h.app).get(real.path).expect(200);
-    const done = await h.store.getOnboarding(real.onboardingId);
+    const done = await h.storage.onboardings.getOnboarding(real.onboardingId);
     const res = await supertest(h.app).get(
       `/callback?state=${real.state}&link_id=${real.linkId}&link_verifier=forged`,
     );
     expect(res.status).toBe(400);
     expect(res.text).toContain('VERIFIER_MISMATCH');
     expect(res.text).not.toContain('is connected');
-    expect(await h.store.getOnboarding(real.onboardingId)).toEqual(done);
-    expect(await h.store.readOutbox(real.onboardingId)).toHaveLength(1);
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toEqual(done);
+    expect(await h.storage.onboardings.readOutbox(real.onboardingId)).toHaveLength(1);
   });
 
   it("a completed onboarding's state with another (authenticated) link is STATE_INVALID and changes nothing", async () => {
     const real = await authenticatedCallback(h);
     await supertest(h.app).get(real.path).expect(200);
-    const done = await h.store.getOnboarding(real.onboardingId);
+    const done = await h.storage.onboardings.getOnboarding(real.onboardingId);
     const other = await authenticatedCallback(h);
     const res = await supertest(h.app).get(
       `/callback?state=${real.state}&link_id=${other.linkId}&link_verifier=${encodeURIComponent(other.verifier)}`,
     );
     expect(res.status).toBe(400);
     expect(res.text).toContain('STATE_INVALID');
-    expect(await h.store.getOnboarding(real.onboardingId)).toEqual(done);
-    expect(await h.store.getOnboarding(other.onboardingId)).toMatchObject({ status: 'pending' });
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toEqual(done);
+    expect(await h.storage.onboardings.getOnboarding(other.onboardingId)).toMatchObject({
+      status: 'pending',
+    });
   });
 
   it("a cancelled onboarding's state is STATE_INVALID, even with the real link and verifier", async () => {
@@ -121,11 +120,11 @@ describe('security: state reuse after the onboarding left pending', () => {
     const res = await supertest(h.app).get(path);
     expect(res.status).toBe(400);
     expect(res.text).toContain('STATE_INVALID');
-    expect(await h.store.getOnboarding(onboarding.onboarding_id)).toMatchObject({
+    expect(await h.storage.onboardings.getOnboarding(onboarding.onboarding_id)).toMatchObject({
       status: 'cancelled',
       login_id: null,
     });
-    expect(await h.store.readOutbox(onboarding.onboarding_id)).toHaveLength(0);
+    expect(await h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(0);
   });
 
   it("an expired onboarding's state is STATE_INVALID, even with the real link and verifier", async () => {
@@ -137,11 +136,11 @@ describe('security: state reuse after the onboarding left pending', () => {
     const res = await supertest(h.app).get(real.path);
     expect(res.status).toBe(400);
     expect(res.text).toContain('STATE_INVALID');
-    expect(await h.store.getOnboarding(real.onboardingId)).toMatchObject({
+    expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toMatchObject({
       status: 'expired',
       login_id: null,
     });
-    expect(await h.store.readOutbox(real.onboardingId)).toHaveLength(0);
+    expect(await h.storage.onboardings.readOutbox(real.onboardingId)).toHaveLength(0);
   });
 
   it('a state whose record is gone (TTL) is STATE_INVALID', async () => {

@@ -3,7 +3,6 @@
 // upstream failures, timeouts, malformed upstream bodies and store outages.
 import supertest from 'supertest';
 import { createMetrics } from '../../src/ops/metrics';
-import type { Store } from '../../src/store/store';
 import { captureLog, type CapturedLog } from '../helpers/log-capture';
 import {
   API_KEY,
@@ -12,23 +11,14 @@ import {
   WEBHOOK_SECRET,
   type Harness,
 } from '../helpers/service-harness';
-
-function unreachable(store: Store): Store {
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return () => Promise.reject(new Error('Connection is closed.'));
-    },
-  });
-}
+import { unreachableStorage } from '../helpers/unreachable-storage';
 
 describe('security: secrets never leave through logs, pages, envelopes, metrics or the OpenAPI doc', () => {
   let h: Harness;
   let log: CapturedLog;
   beforeEach(async () => {
     log = captureLog('trace');
-    h = await startHarness({ app: { logger: log.logger }, metrics: createMetrics() });
+    h = await startHarness({ log, metrics: createMetrics() });
   });
   afterEach(async () => {
     await h.close();
@@ -108,7 +98,7 @@ describe('security: secrets never leave through logs, pages, envelopes, metrics 
 
   it('Redis unreachable during a callback: no state or verifier in the log, a 503 page', async () => {
     const a = await authenticated();
-    const app = h.anotherApp(unreachable(h.store));
+    const app = h.appWithStorage(unreachableStorage(h.storage));
     const res = await supertest(app).get(a.path);
     expect(res.status).toBe(503);
     expect(res.text).toContain('SERVICE_UNAVAILABLE');
@@ -143,7 +133,7 @@ describe('security: secrets never leave through logs, pages, envelopes, metrics 
     expectClean(text, secretsOf([a.state, a.verifier]));
     expect(text).not.toContain('state_hash');
     expect(text).not.toContain('redirect_verifier');
-    const stored = await h.store.getOnboarding(a.onboarding.onboarding_id);
+    const stored = await h.storage.onboardings.getOnboarding(a.onboarding.onboarding_id);
     expect(text).not.toContain(stored!.state_hash);
   });
 

@@ -3,7 +3,6 @@
 import supertest from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { ManualClock } from '../../src/lib/clock';
-import type { Store, WebhookQueue } from '../../src/store/store';
 import { API_KEY, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/service-harness';
 import { startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
 
@@ -48,7 +47,7 @@ describe('security: replayed callbacks and the webhook queue', () => {
     await sink.waitFor(1);
     await h.webhooks!.worker.idle();
     const due = `${h.redis!.prefix}:{webhooks}:due`;
-    const outbox = await h.store.readOutbox(onboarding.onboarding_id);
+    const outbox = await h.storage.onboardings.readOutbox(onboarding.onboarding_id);
     expect(outbox).toHaveLength(1);
     expect(await h.redis!.redis.zrange(due, 0, -1)).toEqual([]);
 
@@ -56,8 +55,10 @@ describe('security: replayed callbacks and the webhook queue', () => {
     await h.webhooks!.worker.idle();
 
     expect(await h.redis!.redis.zrange(due, 0, -1)).toEqual([]);
-    await expect(h.store.readOutbox(onboarding.onboarding_id)).resolves.toEqual(outbox);
-    await expect((h.store as Store & WebhookQueue).stats(clock.now())).resolves.toEqual({
+    await expect(h.storage.onboardings.readOutbox(onboarding.onboarding_id)).resolves.toEqual(
+      outbox,
+    );
+    await expect(h.storage.webhookQueue.stats(clock.now())).resolves.toEqual({
       depth: 0,
       oldestAgeMs: null,
       deadLetters: 0,

@@ -1,6 +1,10 @@
-// The in-memory store: the Store contract, and expiry measured by the injected clock.
+// The in-memory storage: the three contracts, and expiry measured by the injected clock.
 import { ManualClock, isoSeconds } from '../../src/lib/clock';
-import { MemoryStore } from '../../src/store/memory-store';
+import {
+  createMemoryStorage,
+  MEMORY_STORAGE_WARNING,
+  type MemoryStorage,
+} from '../../src/store/storage';
 import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
@@ -8,53 +12,61 @@ import { describeReconcileScheduleContract } from '../contract/reconcile-schedul
 
 describeStoreContract('MemoryStore', async () => {
   const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
-  const store = new MemoryStore({ clock });
+  const store = createMemoryStorage(clock);
   return {
-    store,
+    store: store.onboardings,
+    ping: () => store.ping(),
     clock,
     cleanup: () => store.close(),
-    ttlSecondsOf: async (id) => store.ttlSecondsOf(id),
+    ttlSecondsOf: async (id) => store.onboardings.ttlSecondsOf(id),
   };
 });
 
 describeWebhookQueueContract('MemoryStore', async () => {
-  const store = new MemoryStore();
-  return { queue: store, cleanup: () => store.close() };
+  const store = createMemoryStorage(new ManualClock(new Date('2026-03-01T12:00:00Z')));
+  return { queue: store.webhookQueue, cleanup: () => store.close() };
 });
 
 describeReconcileScheduleContract('MemoryStore', async () => {
   const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
-  const store = new MemoryStore({ clock });
+  const store = createMemoryStorage(clock);
   return {
     store,
     clock,
     cleanup: () => store.close(),
-    ttlSecondsOf: async (id) => store.ttlSecondsOf(id),
+    ttlSecondsOf: async (id) => store.onboardings.ttlSecondsOf(id),
   };
 });
 
 describe('MemoryStore expiry', () => {
   let clock: ManualClock;
-  let store: MemoryStore;
+  let store: MemoryStorage;
 
   beforeEach(() => {
     clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
-    store = new MemoryStore({ clock });
+    store = createMemoryStorage(clock);
   });
 
   it('forgets a pending onboarding once its TTL has passed', async () => {
     const record = pendingRecord(clock);
-    await store.createOnboarding(record, 60);
+    await store.onboardings.createOnboarding(record, 60);
 
     clock.advance(59_999);
-    await expect(store.getOnboarding(record.onboarding_id)).resolves.toStrictEqual(record);
+    await expect(store.onboardings.getOnboarding(record.onboarding_id)).resolves.toStrictEqual(
+      record,
+    );
     clock.advance(1);
 
-    await expect(store.getOnboarding(record.onboarding_id)).resolves.toBeNull();
+    await expect(store.onboardings.getOnboarding(record.onboarding_id)).resolves.toBeNull();
     await expect(
-      store.completeOnboarding(record.onboarding_id, completionFor(record, clock), null, 3600),
+      store.onboardings.completeOnboarding(
+        record.onboarding_id,
+        completionFor(record, clock),
+        null,
+        3600,
+      ),
     ).resolves.toStrictEqual({ outcome: 'not_found' });
-    await expect(store.listOnboardings({ limit: 10 })).resolves.toEqual({
+    await expect(store.onboardings.listOnboardings({ limit: 10 })).resolves.toEqual({
       items: [],
       nextCursor: null,
     });
@@ -62,40 +74,47 @@ describe('MemoryStore expiry', () => {
 
   it('keeps a completed onboarding and its outbox for the completed TTL', async () => {
     const record = pendingRecord(clock);
-    await store.createOnboarding(record, 60);
+    await store.onboardings.createOnboarding(record, 60);
     const event = eventFor(record);
-    await store.completeOnboarding(record.onboarding_id, completionFor(record, clock), event, 600);
+    await store.onboardings.completeOnboarding(
+      record.onboarding_id,
+      completionFor(record, clock),
+      event,
+      600,
+    );
 
     clock.advance(599_000);
-    await expect(store.readOutbox(record.onboarding_id)).resolves.toStrictEqual([event]);
-    expect(store.ttlSecondsOf(record.onboarding_id)).toBe(1);
+    await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toStrictEqual([
+      event,
+    ]);
+    expect(store.onboardings.ttlSecondsOf(record.onboarding_id)).toBe(1);
     clock.advance(1000);
 
-    await expect(store.getOnboarding(record.onboarding_id)).resolves.toBeNull();
-    await expect(store.readOutbox(record.onboarding_id)).resolves.toStrictEqual([]);
+    await expect(store.onboardings.getOnboarding(record.onboarding_id)).resolves.toBeNull();
+    await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toStrictEqual([]);
   });
 
   it('lets an idempotency key be claimed again after its TTL', async () => {
     const claim = { key: 'k', fingerprint: 'f', onboardingId: 'onb_aaaaaaaaaaaa', ttlSeconds: 30 };
-    await store.claimIdempotencyKey(claim);
+    await store.onboardings.claimIdempotencyKey(claim);
     clock.advance(30_000);
     await expect(
-      store.claimIdempotencyKey({ ...claim, onboardingId: 'onb_bbbbbbbbbbbb' }),
+      store.onboardings.claimIdempotencyKey({ ...claim, onboardingId: 'onb_bbbbbbbbbbbb' }),
     ).resolves.toEqual({ outcome: 'claimed' });
   });
 
   it('drops index entries older than 90 days when creating', async () => {
     const old = pendingRecord(clock, { created_time: isoSeconds(clock.now()) });
-    await store.createOnboarding(old, 200 * 24 * 3600);
+    await store.onboardings.createOnboarding(old, 200 * 24 * 3600);
     clock.advance(91 * 24 * 3600 * 1000);
-    await store.createOnboarding(pendingRecord(clock), 60);
-    const page = await store.listOnboardings({ limit: 10 });
+    await store.onboardings.createOnboarding(pendingRecord(clock), 60);
+    const page = await store.onboardings.listOnboardings({ limit: 10 });
     expect(page.items.map((r) => r.onboarding_id)).not.toContain(old.onboarding_id);
   });
 
   it('says loudly that it is for the sandbox only', () => {
-    expect(MemoryStore.WARNING).toMatch(/sandbox/i);
-    expect(MemoryStore.WARNING).toMatch(/restart/i);
-    expect(MemoryStore.WARNING).toMatch(/instance/i);
+    expect(MEMORY_STORAGE_WARNING).toMatch(/sandbox/i);
+    expect(MEMORY_STORAGE_WARNING).toMatch(/restart/i);
+    expect(MEMORY_STORAGE_WARNING).toMatch(/instance/i);
   });
 });

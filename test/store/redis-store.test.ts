@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { ManualClock, isoSeconds } from '../../src/lib/clock';
-import { RedisStore } from '../../src/store/redis-store';
+import { createRedisStorage } from '../../src/store/storage';
+import type { Storage } from '../../src/store/store';
 import type { CompleteResult } from '../../src/store/store';
 import {
   completionFor,
@@ -47,9 +48,10 @@ describeStoreContract('RedisStore', async () => {
   const redis = new Redis(redisUrl());
   const prefix = uniquePrefix();
   const clock = new ManualClock();
-  const store = new RedisStore(redis, { prefix, clock });
+  const store = createRedisStorage(redis, { prefix, clock, ownsConnection: false });
   return {
-    store,
+    store: store.onboardings,
+    ping: () => store.ping(),
     clock,
     cleanup: async () => {
       await deleteKeysUnder(redis, prefix);
@@ -66,7 +68,8 @@ describeWebhookQueueContract('RedisStore', async () => {
   const redis = new Redis(redisUrl());
   const prefix = uniquePrefix();
   return {
-    queue: new RedisStore(redis, { prefix }),
+    queue: createRedisStorage(redis, { prefix, clock: new ManualClock(), ownsConnection: false })
+      .webhookQueue,
     cleanup: async () => {
       await deleteKeysUnder(redis, prefix);
       await redis.quit();
@@ -79,7 +82,7 @@ describeReconcileScheduleContract('RedisStore', async () => {
   const prefix = uniquePrefix();
   const clock = new ManualClock();
   return {
-    store: new RedisStore(redis, { prefix, clock }),
+    store: createRedisStorage(redis, { prefix, clock, ownsConnection: false }),
     clock,
     cleanup: async () => {
       await deleteKeysUnder(redis, prefix);
@@ -96,13 +99,13 @@ describe('RedisStore on a real Redis', () => {
   let redis: Redis;
   let prefix: string;
   let clock: ManualClock;
-  let store: RedisStore;
+  let store: Storage;
 
   beforeEach(() => {
     redis = new Redis(redisUrl());
     prefix = uniquePrefix();
     clock = new ManualClock();
-    store = new RedisStore(redis, { prefix, clock });
+    store = createRedisStorage(redis, { prefix, clock, ownsConnection: false });
   });
 
   afterEach(async () => {
@@ -112,15 +115,15 @@ describe('RedisStore on a real Redis', () => {
 
   it('completes once in total when two instances race 50 completions each', async () => {
     const other = new Redis(redisUrl());
-    const otherStore = new RedisStore(other, { prefix, clock, ownsConnection: true });
+    const otherStore = createRedisStorage(other, { prefix, clock, ownsConnection: true });
     try {
       const record = pendingRecord(clock);
-      await store.createOnboarding(record, 3600);
+      await store.onboardings.createOnboarding(record, 3600);
       const attempts: Promise<CompleteResult>[] = [];
       for (let i = 0; i < 50; i++) {
         for (const [n, instance] of [store, otherStore].entries()) {
           attempts.push(
-            instance.completeOnboarding(
+            instance.onboardings.completeOnboarding(
               record.onboarding_id,
               completionFor(record, clock, { login_id: `login_${n}_${i}` }),
               eventFor(record, `msg_${n}_${i}`),
@@ -132,7 +135,7 @@ describe('RedisStore on a real Redis', () => {
       const outcomes = (await Promise.all(attempts)).map((r) => r.outcome);
       expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);
       expect(outcomes.filter((o) => o === 'already_completed')).toHaveLength(99);
-      await expect(store.readOutbox(record.onboarding_id)).resolves.toHaveLength(1);
+      await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toHaveLength(1);
     } finally {
       await otherStore.close();
     }
@@ -141,8 +144,8 @@ describe('RedisStore on a real Redis', () => {
 
   it('keeps records under the prefix with one hash tag per onboarding, and sets the outbox TTL', async () => {
     const record = pendingRecord(clock);
-    await store.createOnboarding(record, 3600);
-    await store.completeOnboarding(
+    await store.onboardings.createOnboarding(record, 3600);
+    await store.onboardings.completeOnboarding(
       record.onboarding_id,
       completionFor(record, clock),
       eventFor(record),
@@ -165,7 +168,7 @@ describe('RedisStore on a real Redis', () => {
 
   it('stores JSON fields as opaque JSON text and null fields as absent fields', async () => {
     const record = pendingRecord(clock, { metadata: { list: [], n: 2 ** 60 } });
-    await store.createOnboarding(record, 3600);
+    await store.onboardings.createOnboarding(record, 3600);
     const hash = await redis.hgetall(`${prefix}:{${record.onboarding_id}}:onb`);
     expect(hash.metadata).toBe(JSON.stringify(record.metadata));
     expect(hash).not.toHaveProperty('login_id');
@@ -175,13 +178,13 @@ describe('RedisStore on a real Redis', () => {
   it('reveals no state in a dump of everything it wrote: records hold only state_hash', async () => {
     const state = newState();
     const record = pendingRecord(clock, { state_hash: hashState(state) });
-    await store.createOnboarding(record, 3600);
-    await store.recordFailure(record.onboarding_id, {
+    await store.onboardings.createOnboarding(record, 3600);
+    await store.onboardings.recordFailure(record.onboarding_id, {
       code: 'VERIFIER_MISMATCH',
       message: 'forged',
       time: isoSeconds(clock.now()),
     });
-    await store.completeOnboarding(
+    await store.onboardings.completeOnboarding(
       record.onboarding_id,
       completionFor(record, clock),
       eventFor(record),
@@ -202,12 +205,12 @@ describe('RedisStore on a real Redis', () => {
 
   it('skips index entries whose record is gone, and drops them only once past the creation grace', async () => {
     const kept = pendingRecord(clock);
-    await store.createOnboarding(kept, 3600);
+    await store.onboardings.createOnboarding(kept, 3600);
     const indexKey = `${prefix}:onboardings`;
     await redis.zadd(indexKey, clock.now() - 60 * 60 * 1000, 'onb_oldorphan0001');
     await redis.zadd(indexKey, clock.now(), 'onb_freshorphan01');
 
-    const page = await store.listOnboardings({ limit: 10 });
+    const page = await store.onboardings.listOnboardings({ limit: 10 });
 
     expect(page).toEqual({ items: [kept], nextCursor: null });
     expect(await redis.zscore(indexKey, 'onb_oldorphan0001')).toBeNull();
@@ -217,14 +220,14 @@ describe('RedisStore on a real Redis', () => {
   it('trims index entries older than 90 days when creating', async () => {
     const indexKey = `${prefix}:onboardings`;
     await redis.zadd(indexKey, clock.now() - 91 * 24 * 3600 * 1000, 'onb_ancient00001');
-    await store.createOnboarding(pendingRecord(clock), 3600);
+    await store.onboardings.createOnboarding(pendingRecord(clock), 3600);
     expect(await redis.zscore(indexKey, 'onb_ancient00001')).toBeNull();
   });
 
   it('bounds the work of a filtered listing and hands back a cursor to continue', async () => {
     const oldest = pendingRecord(clock);
-    await store.createOnboarding(oldest, 3600);
-    await store.completeOnboarding(
+    await store.onboardings.createOnboarding(oldest, 3600);
+    await store.onboardings.completeOnboarding(
       oldest.onboarding_id,
       completionFor(oldest, clock),
       null,
@@ -232,15 +235,15 @@ describe('RedisStore on a real Redis', () => {
     );
     for (let i = 0; i < 120; i++) {
       clock.advance(1000);
-      await store.createOnboarding(pendingRecord(clock), 3600);
+      await store.onboardings.createOnboarding(pendingRecord(clock), 3600);
     }
 
     // limit 1 reads batches of 5 and at most 20 of them: 100 of the 120 pending ones.
-    const first = await store.listOnboardings({ status: 'completed', limit: 1 });
+    const first = await store.onboardings.listOnboardings({ status: 'completed', limit: 1 });
     expect(first.items).toEqual([]);
     expect(first.nextCursor).not.toBeNull();
 
-    const second = await store.listOnboardings({
+    const second = await store.onboardings.listOnboardings({
       status: 'completed',
       limit: 1,
       cursor: first.nextCursor as string,
@@ -250,7 +253,7 @@ describe('RedisStore on a real Redis', () => {
   });
 
   it('sets the idempotency claim TTL', async () => {
-    await store.claimIdempotencyKey({
+    await store.onboardings.claimIdempotencyKey({
       key: 'caller:xyz',
       fingerprint: 'f',
       onboardingId: 'onb_aaaaaaaaaaaa',
@@ -263,22 +266,24 @@ describe('RedisStore on a real Redis', () => {
 
   it('never hands the same webhook to two callers within a lease under 20 concurrent claims from two connections', async () => {
     const other = new Redis(redisUrl());
-    const otherStore = new RedisStore(other, { prefix, clock, ownsConnection: true });
+    const otherStore = createRedisStorage(other, { prefix, clock, ownsConnection: true });
     try {
       const now = clock.now();
       const events = Array.from({ length: 50 }, (_, i) =>
         eventFor(pendingRecord(clock), `msg_${i}`),
       );
-      await store.enqueueWebhooks('onb_concurrent0001', events, now);
+      await store.webhookQueue.enqueueWebhooks('onb_concurrent0001', events, now);
 
       const claims = Array.from({ length: 20 }, (_, i) =>
-        (i % 2 === 0 ? store : otherStore).claimDue(now, 30_000, 3),
+        (i % 2 === 0 ? store : otherStore).webhookQueue.claimDue(now, 30_000, 3),
       );
       const claimed = (await Promise.all(claims)).flat().map((webhook) => webhook.webhook_id);
 
       expect(claimed).toHaveLength(50);
       expect(new Set(claimed).size).toBe(50);
-      await expect(otherStore.claimDue(now + 29_999, 30_000, 100)).resolves.toEqual([]);
+      await expect(otherStore.webhookQueue.claimDue(now + 29_999, 30_000, 100)).resolves.toEqual(
+        [],
+      );
     } finally {
       await otherStore.close();
     }
@@ -287,15 +292,15 @@ describe('RedisStore on a real Redis', () => {
   it('keeps the webhook queue under one {webhooks} hash tag, bodies stored verbatim', async () => {
     const now = clock.now();
     const event = eventFor(pendingRecord(clock));
-    await store.enqueueWebhooks('onb_queued0000001', [event], now);
-    await store.claimDue(now, 30_000, 10);
-    await store.rescheduleWebhook(event.webhook_id, now + 1000, 1, 'HTTP 500');
+    await store.webhookQueue.enqueueWebhooks('onb_queued0000001', [event], now);
+    await store.webhookQueue.claimDue(now, 30_000, 10);
+    await store.webhookQueue.rescheduleWebhook(event.webhook_id, now + 1000, 1, 'HTTP 500');
     const dead = eventFor(pendingRecord(clock));
-    await store.enqueueWebhooks('onb_dead000000001', [dead], now);
-    await store.deadLetterWebhook(dead.webhook_id, 9, 'HTTP 404', now);
+    await store.webhookQueue.enqueueWebhooks('onb_dead000000001', [dead], now);
+    await store.webhookQueue.deadLetterWebhook(dead.webhook_id, 9, 'HTTP 404', now);
     const delivered = eventFor(pendingRecord(clock));
-    await store.enqueueWebhooks('onb_done000000001', [delivered], now);
-    await store.ackWebhook(delivered.webhook_id, now);
+    await store.webhookQueue.enqueueWebhooks('onb_done000000001', [delivered], now);
+    await store.webhookQueue.ackWebhook(delivered.webhook_id, now);
 
     const base = `${prefix}:{webhooks}`;
     expect((await keysUnder(redis, prefix)).sort()).toEqual(
@@ -316,9 +321,9 @@ describe('RedisStore on a real Redis', () => {
     const event = eventFor(pendingRecord(clock));
     const due = `${prefix}:{webhooks}:due`;
     await redis.zadd(due, now - 1, 'r:onb_leftover00001');
-    await store.enqueueWebhooks('onb_queued0000002', [event], now);
+    await store.webhookQueue.enqueueWebhooks('onb_queued0000002', [event], now);
 
-    const claimed = await store.claimDue(now, 30_000, 10);
+    const claimed = await store.webhookQueue.claimDue(now, 30_000, 10);
 
     expect(claimed.map((webhook) => webhook.webhook_id)).toEqual([event.webhook_id]);
     expect(await redis.zrange(due, 0, -1)).toEqual([`w:${event.webhook_id}`]);

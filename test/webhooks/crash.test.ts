@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import Redis from 'ioredis';
-import { RedisStore } from '../../src/store/redis-store';
+import { createRedisStorage } from '../../src/store/storage';
+import type { Storage } from '../../src/store/store';
+import { systemClock } from '../../src/lib/clock';
 import { freePort } from '../helpers/redis-server';
 import { WEBHOOK_SECRET } from '../helpers/service-harness';
 import { eventually, startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
@@ -38,14 +40,14 @@ async function startService(
 
 describe('webhooks survive a crashed instance', () => {
   let redis: Redis;
-  let store: RedisStore;
+  let store: Storage;
   let sink: WebhookSink;
   let child: ChildProcess | null = null;
 
   beforeEach(async () => {
     redis = new Redis(redisUrlWithDb());
     await redis.flushdb();
-    store = new RedisStore(redis);
+    store = createRedisStorage(redis, { clock: systemClock, ownsConnection: false });
     sink = await startWebhookSink();
   });
   afterEach(async () => {
@@ -63,7 +65,7 @@ describe('webhooks survive a crashed instance', () => {
     const now = Date.now();
     for (let i = 0; i < 20; i++) {
       const id = `onb_crashtest${String(i).padStart(4, '0')}`;
-      await store.enqueueWebhooks(
+      await store.webhookQueue.enqueueWebhooks(
         id,
         [
           {
@@ -92,7 +94,7 @@ describe('webhooks survive a crashed instance', () => {
     child = await startService(sink);
     await sink.waitFor(20, 30000);
     await eventually(
-      async () => (await store.stats(Date.now())).depth === 0,
+      async () => (await store.webhookQueue.stats(Date.now())).depth === 0,
       10000,
       'queue drained',
     );
@@ -102,7 +104,7 @@ describe('webhooks survive a crashed instance', () => {
   }, 60000);
 
   it('on SIGTERM with a delivery hanging, exits 0 within 10 s and hands the webhook back to the queue', async () => {
-    await store.enqueueWebhooks(
+    await store.webhookQueue.enqueueWebhooks(
       'onb_sigtermtest0001',
       [{ webhook_id: 'msg_sigterm', body: '{"type":"login.completed","data":{}}' }],
       Date.now(),
@@ -126,7 +128,7 @@ describe('webhooks survive a crashed instance', () => {
     expect(code).toBe(0);
     child = null;
     // Its lease (60 s + 5 s) was released: it is due again now, for another instance.
-    const due = await store.claimDue(Date.now(), 1000, 10);
+    const due = await store.webhookQueue.claimDue(Date.now(), 1000, 10);
     expect(due.map((w) => w.webhook_id)).toEqual(['msg_sigterm']);
   }, 30000);
 });

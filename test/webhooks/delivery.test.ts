@@ -1,6 +1,5 @@
 import supertest from 'supertest';
 import { Webhook } from 'standardwebhooks';
-import { startWebhookDelivery } from '../../src/webhooks/setup';
 import { startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/service-harness';
 import { eventually, startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
 
@@ -30,7 +29,7 @@ describe('webhook delivery', () => {
 
     await sink.waitFor(3);
     await eventually(
-      async () => (await h.redis!.store.stats(Date.now())).depth === 0,
+      async () => (await h.storage.webhookQueue.stats(Date.now())).depth === 0,
       5000,
       'queue drained',
     );
@@ -52,7 +51,7 @@ describe('webhook delivery', () => {
       expect(request.headers['webhook-timestamp']).toMatch(/^\d{10}$/);
       expect(request.headers['webhook-signature']).toMatch(/^v1,/);
     }
-    expect((await h.redis!.store.listDeadLetters(10)).items).toHaveLength(0);
+    expect((await h.storage.webhookQueue.listDeadLetters(10)).items).toHaveLength(0);
     // Nothing more arrives: the 2xx acknowledged it.
     expect(sink.received).toHaveLength(3);
   });
@@ -81,7 +80,7 @@ describe('webhook delivery', () => {
     const onboardingId = await completeOne(h);
     await eventually(
       async () =>
-        (await h.redis!.store.stats(Date.now())).depth === 1 &&
+        (await h.storage.webhookQueue.stats(Date.now())).depth === 1 &&
         h.log.lines.some((l) => l.msg === 'webhook not delivered'),
       5000,
       'a failed attempt',
@@ -90,7 +89,7 @@ describe('webhook delivery', () => {
     sink = await startWebhookSink(port);
     await sink.waitFor(1);
     await eventually(
-      async () => (await h.redis!.store.stats(Date.now())).depth === 0,
+      async () => (await h.storage.webhookQueue.stats(Date.now())).depth === 0,
       5000,
       'queue drained',
     );
@@ -104,7 +103,7 @@ describe('webhook delivery', () => {
     const onboardingId = await completeOne(h);
     await sink.waitFor(1);
     await eventually(
-      async () => (await h.redis!.store.stats(Date.now())).deadLetters === 1,
+      async () => (await h.storage.webhookQueue.stats(Date.now())).deadLetters === 1,
       5000,
       'dead letter',
     );
@@ -129,7 +128,7 @@ describe('webhook delivery', () => {
     expect(sink.received[1]!.status).toBe(200);
     expect(sink.received[1]!.headers['webhook-id']).toBe(letter.webhook_id);
     await eventually(
-      async () => (await h.redis!.store.stats(Date.now())).deadLetters === 0,
+      async () => (await h.storage.webhookQueue.stats(Date.now())).deadLetters === 0,
       5000,
       'dead letter gone',
     );
@@ -161,18 +160,14 @@ describe('webhook delivery', () => {
 
   it('delivers each event once with two instances sharing the queue', async () => {
     h = await startHarness({ webhooks: { url: sink.url } });
-    const second = startWebhookDelivery(
-      { url: sink.url, secret: WEBHOOK_SECRET, timeoutMs: 2000, concurrency: 4, pollMs: 20 },
-      h.redis!.another(),
-      h.deps.clock,
-      h.log.logger,
-    );
-    try {
+    // A second instance, with its own worker, on its own connection.
+    await h.anotherInstance(h.redis!.anotherConnection());
+    {
       const ids: string[] = [];
       for (let i = 0; i < 10; i++) ids.push(await completeOne(h));
       await sink.waitFor(10);
       await eventually(
-        async () => (await h.redis!.store.stats(Date.now())).depth === 0,
+        async () => (await h.storage.webhookQueue.stats(Date.now())).depth === 0,
         5000,
         'queue drained',
       );
@@ -182,8 +177,6 @@ describe('webhook delivery', () => {
       expect(sink.received.map((r) => JSON.parse(r.body).data.onboarding_id).sort()).toEqual(
         ids.sort(),
       );
-    } finally {
-      await second.close(1000);
     }
   });
 });

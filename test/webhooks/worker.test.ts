@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/lib/clock';
-import { MemoryStore } from '../../src/store/memory-store';
+import { createMemoryStorage, type MemoryStorage } from '../../src/store/storage';
 import type { QueuedWebhook } from '../../src/store/store';
 import type { DeliveryOutcome } from '../../src/webhooks/deliver';
 import { createWebhookWorker, type WebhookWorker } from '../../src/webhooks/worker';
@@ -13,11 +13,11 @@ function setup(
   options: { retryDelaysMs?: number[]; concurrency?: number } = {},
 ) {
   const clock = new ManualClock(Date.UTC(2026, 10, 22));
-  const store = new MemoryStore({ clock });
+  const store = createMemoryStorage(clock);
   const attempts: QueuedWebhook[] = [];
   let hold: Promise<void> | null = null;
   const worker = createWebhookWorker({
-    queue: store,
+    queue: store.webhookQueue,
     clock,
     logger: captureLog().logger,
     pollMs: 10,
@@ -34,8 +34,8 @@ function setup(
   return { clock, store, worker, attempts, holdWith: (p: Promise<void> | null) => (hold = p) };
 }
 
-async function enqueue(store: MemoryStore, clock: ManualClock, id = 'msg_w1') {
-  await store.enqueueWebhooks(
+async function enqueue(store: MemoryStorage, clock: ManualClock, id = 'msg_w1') {
+  await store.webhookQueue.enqueueWebhooks(
     ONB,
     [{ webhook_id: id, body: '{"type":"login.completed"}' }],
     clock.now(),
@@ -56,7 +56,7 @@ describe('webhook worker', () => {
     await eventually(() => t.attempts.length === 1, 2000, 'first attempt');
     await t.worker.idle();
 
-    expect(await t.store.claimDue(t.clock.now() + 999, 1, 10)).toEqual([]);
+    expect(await t.store.webhookQueue.claimDue(t.clock.now() + 999, 1, 10)).toEqual([]);
     t.clock.advance(1000);
     t.worker.wake();
     await eventually(() => t.attempts.length === 2, 2000, 'second attempt');
@@ -74,8 +74,8 @@ describe('webhook worker', () => {
     t.worker.start();
     await eventually(() => t.attempts.length === 1, 2000, 'first attempt');
     await t.worker.idle();
-    expect(await t.store.claimDue(t.clock.now() + 1499, 1, 10)).toEqual([]);
-    expect(await t.store.claimDue(t.clock.now() + 1500, 1, 10)).toHaveLength(1);
+    expect(await t.store.webhookQueue.claimDue(t.clock.now() + 1499, 1, 10)).toEqual([]);
+    expect(await t.store.webhookQueue.claimDue(t.clock.now() + 1500, 1, 10)).toHaveLength(1);
   });
 
   it('moves an event to dead letters when its retries run out', async () => {
@@ -91,11 +91,11 @@ describe('webhook worker', () => {
       t.worker.wake();
     }
     await eventually(
-      async () => (await t.store.stats(t.clock.now())).deadLetters === 1,
+      async () => (await t.store.webhookQueue.stats(t.clock.now())).deadLetters === 1,
       2000,
       'dead letter',
     );
-    const { items } = await t.store.listDeadLetters(10);
+    const { items } = await t.store.webhookQueue.listDeadLetters(10);
     expect(items[0]).toMatchObject({
       webhook_id: 'msg_w1',
       attempts: 3,
@@ -109,7 +109,7 @@ describe('webhook worker', () => {
     await enqueue(t.store, t.clock);
     t.worker.start();
     await eventually(
-      async () => (await t.store.stats(t.clock.now())).deadLetters === 1,
+      async () => (await t.store.webhookQueue.stats(t.clock.now())).deadLetters === 1,
       2000,
       'dead letter',
     );
@@ -142,7 +142,7 @@ describe('webhook worker', () => {
 
     await t.worker.stop(20);
     // Released: due again now for another instance, although its lease had 1 s to run.
-    expect(await t.store.claimDue(t.clock.now(), 1000, 10)).toHaveLength(1);
+    expect(await t.store.webhookQueue.claimDue(t.clock.now(), 1000, 10)).toHaveLength(1);
     await enqueue(t.store, t.clock, 'msg_after_stop');
     t.worker.wake();
     await new Promise((r) => setTimeout(r, 30));

@@ -1,5 +1,5 @@
-// The Redis store: records as hashes with a TTL, a created-time index, and every change one Lua script.
-import { systemClock, type Clock } from '../lib/clock';
+// Onboardings in Redis: records as hashes with a TTL, a created-time index, and every change one Lua script.
+import type { Clock } from '../lib/clock';
 import {
   INDEX_RETENTION_MS,
   checkTtlSeconds,
@@ -10,7 +10,7 @@ import {
   encodeOutboxEvent,
 } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
-import { storeKeys, type StoreKeys } from './keys';
+import type { StoreKeys } from './keys';
 import {
   checkListLimit,
   comesAfter,
@@ -27,17 +27,7 @@ import {
   fieldsToPairs,
   pairsToFields,
 } from './record-codec';
-import {
-  defineStoreScripts,
-  type OutcomeReply,
-  type RedisClient,
-  type StoreScripts,
-} from './scripts';
-import {
-  forwardMethods,
-  RECONCILE_SCHEDULE_METHODS,
-  WEBHOOK_QUEUE_METHODS,
-} from './forward-methods';
+import type { OutcomeReply, RedisClient, StoreScripts } from './scripts';
 import type {
   CancelResult,
   CompleteResult,
@@ -49,21 +39,9 @@ import type {
   ListPage,
   ListQuery,
   OnboardingRecord,
+  OnboardingStore,
   OutboxEvent,
-  ReconcileSchedule,
-  Store,
-  WebhookQueue,
 } from './store';
-import { RedisReconcileSchedule } from './redis-reconcile-schedule';
-import { RedisWebhookQueue } from './redis-webhook-queue';
-
-export interface RedisStoreOptions {
-  /** Key prefix; default 'llr'. Tests use a unique one. */
-  prefix?: string;
-  clock?: Clock;
-  /** close() quits the connection only when the store owns it. Default false. */
-  ownsConnection?: boolean;
-}
 
 /** A filtered list reads at most this many index batches per call, then hands back a cursor. */
 const MAX_BATCHES_PER_LIST = 20;
@@ -73,32 +51,13 @@ const MAX_BATCHES_PER_LIST = 20;
  */
 const ORPHAN_GRACE_MS = 10 * 60 * 1000;
 
-// The queue's and the schedule's methods are bound onto each instance (forward-methods.ts).
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface RedisStore extends WebhookQueue, ReconcileSchedule {}
-
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class RedisStore implements Store, WebhookQueue, ReconcileSchedule {
-  private readonly keys: StoreKeys;
-  private readonly clock: Clock;
-  private readonly ownsConnection: boolean;
-  private readonly scripts: StoreScripts;
-  private readonly queue: RedisWebhookQueue;
-  private readonly schedule: RedisReconcileSchedule;
-
+export class RedisOnboardingStore implements OnboardingStore {
   constructor(
     private readonly redis: RedisClient,
-    options: RedisStoreOptions = {},
-  ) {
-    this.keys = storeKeys(options.prefix);
-    this.clock = options.clock ?? systemClock;
-    this.ownsConnection = options.ownsConnection ?? false;
-    this.scripts = defineStoreScripts(redis);
-    this.queue = new RedisWebhookQueue(redis, this.keys.webhooks(), this.scripts.indexPage);
-    this.schedule = new RedisReconcileSchedule(redis, this.keys.reconcile());
-    forwardMethods(this, this.queue, WEBHOOK_QUEUE_METHODS);
-    forwardMethods(this, this.schedule, RECONCILE_SCHEDULE_METHODS);
-  }
+    private readonly keys: StoreKeys,
+    private readonly scripts: StoreScripts,
+    private readonly clock: Clock,
+  ) {}
 
   async createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void> {
     const recordKey = this.keys.record(record.onboarding_id);
@@ -248,14 +207,6 @@ export class RedisStore implements Store, WebhookQueue, ReconcileSchedule {
   async readOutbox(onboardingId: string): Promise<OutboxEvent[]> {
     const values = await this.redis.lrange(this.keys.outbox(onboardingId), 0, -1);
     return values.map(decodeOutboxEvent);
-  }
-
-  async ping(): Promise<void> {
-    await this.redis.ping();
-  }
-
-  async close(): Promise<void> {
-    if (this.ownsConnection) await this.redis.quit();
   }
 }
 

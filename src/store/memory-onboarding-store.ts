@@ -1,5 +1,5 @@
 // The in-memory store, for sandbox mode and quick starts only: same semantics as Redis, in one process.
-import { systemClock, type Clock } from '../lib/clock';
+import type { Clock } from '../lib/clock';
 import {
   INDEX_RETENTION_MS,
   checkTtlSeconds,
@@ -27,11 +27,6 @@ import {
   encodeRecord,
   type HashFields,
 } from './record-codec';
-import {
-  forwardMethods,
-  RECONCILE_SCHEDULE_METHODS,
-  WEBHOOK_QUEUE_METHODS,
-} from './forward-methods';
 import type {
   CancelResult,
   CompleteResult,
@@ -43,17 +38,9 @@ import type {
   ListPage,
   ListQuery,
   OnboardingRecord,
+  OnboardingStore,
   OutboxEvent,
-  ReconcileSchedule,
-  Store,
-  WebhookQueue,
 } from './store';
-import { MemoryReconcileSchedule } from './memory-reconcile-schedule';
-import { MemoryWebhookQueue } from './memory-webhook-queue';
-
-export interface MemoryStoreOptions {
-  clock?: Clock;
-}
 
 interface Expiring<T> {
   value: T;
@@ -66,32 +53,15 @@ interface Expiring<T> {
  * with TTLs measured by the injected clock. Every method runs to completion without awaiting, so each
  * call is atomic: JavaScript runs one of them at a time.
  */
-// The queue's and the schedule's methods are bound onto each instance (forward-methods.ts).
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface MemoryStore extends WebhookQueue, ReconcileSchedule {}
-
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class MemoryStore implements Store, WebhookQueue, ReconcileSchedule {
-  static readonly WARNING =
-    'IN-MEMORY STORE: for sandbox mode and quick starts only. It loses every onboarding, webhook ' +
-    'and idempotency claim on restart and cannot be shared by two instances. Set REDIS_URL for ' +
-    'anything real.';
-
-  private readonly clock: Clock;
+export class MemoryOnboardingStore implements OnboardingStore {
   // Keys are built and checked exactly as in Redis, so unsafe ids fail the same way.
   private readonly keys: StoreKeys = storeKeys();
   private readonly records = new Map<string, Expiring<HashFields>>();
   private readonly outboxes = new Map<string, Expiring<string[]>>();
   private readonly claims = new Map<string, Expiring<string>>();
   private readonly index = new Map<string, number>();
-  private readonly queue = new MemoryWebhookQueue();
-  private readonly schedule = new MemoryReconcileSchedule();
 
-  constructor(options: MemoryStoreOptions = {}) {
-    this.clock = options.clock ?? systemClock;
-    forwardMethods(this, this.queue, WEBHOOK_QUEUE_METHODS);
-    forwardMethods(this, this.schedule, RECONCILE_SCHEDULE_METHODS);
-  }
+  constructor(private readonly clock: Clock) {}
 
   async createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void> {
     const key = this.keys.record(record.onboarding_id);
@@ -229,10 +199,6 @@ export class MemoryStore implements Store, WebhookQueue, ReconcileSchedule {
     const outbox = this.live(this.outboxes, this.keys.outbox(onboardingId));
     return (outbox?.value ?? []).map(decodeOutboxEvent);
   }
-
-  async ping(): Promise<void> {}
-
-  async close(): Promise<void> {}
 
   /** Seconds until the record expires (rounded up), or null when there is none: for tests. */
   ttlSecondsOf(onboardingId: string): number | null {

@@ -1,0 +1,56 @@
+// The one factory for Storage: Redis (one node or a Cluster) or, for the sandbox only, memory.
+import type { Clock } from '../lib/clock';
+import { storeKeys } from './keys';
+import { MemoryOnboardingStore } from './memory-onboarding-store';
+import { MemoryReconcileSchedule } from './memory-reconcile-schedule';
+import { MemoryWebhookQueue } from './memory-webhook-queue';
+import { RedisOnboardingStore } from './redis-onboarding-store';
+import { RedisReconcileSchedule } from './redis-reconcile-schedule';
+import { RedisWebhookQueue } from './redis-webhook-queue';
+import { defineStoreScripts, type RedisClient } from './scripts';
+import type { Storage } from './store';
+
+export const MEMORY_STORAGE_WARNING =
+  'IN-MEMORY STORE: for sandbox mode and quick starts only. It loses every onboarding, webhook ' +
+  'and idempotency claim on restart and cannot be shared by two instances. Set REDIS_URL for ' +
+  'anything real.';
+
+export interface RedisStorageOptions {
+  clock: Clock;
+  /** Key prefix; default 'llr'. Tests use a unique one. */
+  prefix?: string;
+  /** close() quits the connection only when the storage owns it. */
+  ownsConnection: boolean;
+}
+
+/** Every part on the one connection, its scripts defined once. */
+export function createRedisStorage(redis: RedisClient, options: RedisStorageOptions): Storage {
+  const keys = storeKeys(options.prefix);
+  const scripts = defineStoreScripts(redis);
+  return {
+    onboardings: new RedisOnboardingStore(redis, keys, scripts, options.clock),
+    webhookQueue: new RedisWebhookQueue(redis, keys.webhooks(), scripts.indexPage),
+    reconcileSchedule: new RedisReconcileSchedule(redis, keys.reconcile()),
+    ping: async () => {
+      await redis.ping();
+    },
+    close: async () => {
+      if (options.ownsConnection) await redis.quit();
+    },
+  };
+}
+
+export interface MemoryStorage extends Storage {
+  onboardings: MemoryOnboardingStore;
+}
+
+/** One process's Maps, with TTLs by the clock: sandbox mode and quick starts only. */
+export function createMemoryStorage(clock: Clock): MemoryStorage {
+  return {
+    onboardings: new MemoryOnboardingStore(clock),
+    webhookQueue: new MemoryWebhookQueue(),
+    reconcileSchedule: new MemoryReconcileSchedule(),
+    ping: async () => {},
+    close: async () => {},
+  };
+}
