@@ -25,14 +25,8 @@ export interface CallbackSuccess {
 /** A callback failure; `record` is set when the state was valid (so a return_url may be used). */
 export class CallbackFailure extends AppError {
   readonly record: OnboardingRecord | null;
-  constructor(
-    code: ErrorCode,
-    status: number,
-    message: string,
-    record: OnboardingRecord | null,
-    cause?: unknown,
-  ) {
-    super(code, status, message, { cause });
+  constructor(code: ErrorCode, message: string, record: OnboardingRecord | null, cause?: unknown) {
+    super(code, message, { cause });
     this.record = record;
   }
 }
@@ -41,7 +35,6 @@ export class CallbackFailure extends AppError {
 function storeFailure(err: unknown): CallbackFailure {
   return new CallbackFailure(
     'SERVICE_UNAVAILABLE',
-    503,
     'The service is temporarily unavailable.',
     null,
     err,
@@ -67,7 +60,6 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     if (!record || !secretsEqual(record.state_hash, stateHash))
       throw new CallbackFailure(
         'STATE_INVALID',
-        400,
         'This sign-in link is unknown or has expired.',
         null,
       );
@@ -85,14 +77,12 @@ export function createCallbackVerifier(deps: CallbackDeps) {
       if (err instanceof SupermetricsError && err.code === 'LINK_NOT_FOUND')
         throw new CallbackFailure(
           'LINK_NOT_FOUND',
-          400,
           'Supermetrics does not know this login link.',
           record,
           err,
         );
       throw new CallbackFailure(
         'UPSTREAM_UNAVAILABLE',
-        503,
         'Supermetrics could not be reached; please retry.',
         record,
         err,
@@ -104,12 +94,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     // An empty redirect_verifier would make any verifier meaningless: treat it as a mismatch.
     const matches = secretsEqual(linkVerifier, link.redirect_verifier);
     if (!matches || link.redirect_verifier === '' || link.link_id !== record.link_id)
-      throw new CallbackFailure(
-        'VERIFIER_MISMATCH',
-        400,
-        'The sign-in could not be verified.',
-        record,
-      );
+      throw new CallbackFailure('VERIFIER_MISMATCH', 'The sign-in could not be verified.', record);
   }
 
   /** Reads the link until it carries a login_id, for about two seconds in all. */
@@ -125,7 +110,6 @@ export function createCallbackVerifier(deps: CallbackDeps) {
       if (attempt >= delays.length)
         throw new CallbackFailure(
           'LOGIN_INCOMPLETE',
-          400,
           'The data source sign-in has not finished.',
           record,
         );
@@ -137,7 +121,6 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     if (record.require_username !== null && link.login_username !== record.require_username)
       throw new CallbackFailure(
         'LOGIN_INCOMPLETE',
-        400,
         'The sign-in used a different account than the one required.',
         record,
       );
@@ -149,12 +132,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
    */
   function replayFromStore(record: OnboardingRecord, linkVerifier: string): CallbackSuccess {
     if (!secretsEqual(sha256Hex(linkVerifier), record.verifier_hash!))
-      throw new CallbackFailure(
-        'VERIFIER_MISMATCH',
-        400,
-        'The sign-in could not be verified.',
-        record,
-      );
+      throw new CallbackFailure('VERIFIER_MISMATCH', 'The sign-in could not be verified.', record);
     return { record, replayed: true };
   }
 
@@ -186,14 +164,12 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     )
       throw new CallbackFailure(
         'STATE_INVALID',
-        400,
         `This sign-in link is no longer valid (${record.status}).`,
         record,
       );
     if (params.linkId !== record.link_id)
       throw new CallbackFailure(
         'LINK_MISMATCH',
-        400,
         'The login link does not belong to this sign-in.',
         record,
       );
@@ -209,12 +185,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     }
     if (result.outcome === 'completed') return { record: result.record, replayed: false };
     if (result.outcome === 'already_completed') return { record: result.record, replayed: true };
-    throw new CallbackFailure(
-      'STATE_INVALID',
-      400,
-      'This sign-in link is no longer valid.',
-      record,
-    );
+    throw new CallbackFailure('STATE_INVALID', 'This sign-in link is no longer valid.', record);
   }
 
   /** Runs the checks; a failure is recorded on the onboarding (never consuming it) and rethrown. */

@@ -78,13 +78,12 @@ export async function consumeRequest(limiter: RateLimiterAbstract, key: string):
     await limiter.consume(key);
   } catch (err) {
     if (err instanceof RateLimiterRes) {
-      throw new AppError('TOO_MANY_REQUESTS', 429, 'Too many requests; retry later.', {
+      throw new AppError('TOO_MANY_REQUESTS', 'Too many requests; retry later.', {
         retryAfter: Math.max(1, Math.ceil(err.msBeforeNext / 1000)),
       });
     }
     throw new AppError(
       'SERVICE_UNAVAILABLE',
-      503,
       'The service cannot reach its store; retry shortly.',
       { retryAfter: 1, cause: err },
     );

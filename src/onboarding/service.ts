@@ -57,7 +57,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
 
   async function getOnboarding(onboardingId: string): Promise<OnboardingRecord> {
     const record = await store.getOnboarding(onboardingId).catch(storeUnavailable);
-    if (!record) throw new AppError('NOT_FOUND', 404, 'No such onboarding.');
+    if (!record) throw new AppError('NOT_FOUND', 'No such onboarding.');
     return record;
   }
 
@@ -73,21 +73,15 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     if (claim.fingerprint !== fingerprint)
       throw new AppError(
         'UNPROCESSABLE_ENTITY',
-        422,
         'This Idempotency-Key was used with a different request body.',
-        {
-          details: { field: 'Idempotency-Key' },
-        },
+        { details: { field: 'Idempotency-Key' } },
       );
     const record = await store.getOnboarding(claim.onboardingId).catch(storeUnavailable);
     if (!record)
       throw new AppError(
         'CONFLICT',
-        409,
         'A request with this Idempotency-Key is still in progress; retry shortly.',
-        {
-          retryAfter: 1,
-        },
+        { retryAfter: 1 },
       );
     return { record, replayed: true };
   }
@@ -203,11 +197,8 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
       if (err instanceof Error && err.name === 'InvalidCursorError')
         throw new AppError(
           'UNPROCESSABLE_ENTITY',
-          422,
           'Invalid field "cursor": not a cursor from a previous page.',
-          {
-            details: { field: 'cursor' },
-          },
+          { details: { field: 'cursor' } },
         );
       return storeUnavailable(err);
     });
@@ -220,12 +211,11 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     const result = await store
       .cancelOnboarding(onboardingId, new Date(clock.now()).toISOString(), RETENTION_SECONDS)
       .catch(storeUnavailable);
-    if (result.outcome === 'not_found') throw new AppError('NOT_FOUND', 404, 'No such onboarding.');
+    if (result.outcome === 'not_found') throw new AppError('NOT_FOUND', 'No such onboarding.');
     if (result.outcome === 'not_pending') {
       if (result.record.status === 'cancelled') return result.record;
       throw new AppError(
         'CONFLICT',
-        409,
         `The onboarding is ${result.record.status} and cannot be cancelled.`,
       );
     }

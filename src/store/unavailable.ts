@@ -3,13 +3,8 @@ import { AppError } from '../errors';
 
 export function storeUnavailable(err: unknown): never {
   if (err instanceof AppError) throw err;
-  throw new AppError(
-    'SERVICE_UNAVAILABLE',
-    503,
-    'The service cannot reach its store; retry shortly.',
-    {
-      retryAfter: 1,
-      cause: err,
-    },
-  );
+  throw new AppError('SERVICE_UNAVAILABLE', 'The service cannot reach its store; retry shortly.', {
+    retryAfter: 1,
+    cause: err,
+  });
 }

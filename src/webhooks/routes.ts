@@ -42,11 +42,8 @@ export function webhookRoutes(queue: WebhookQueue, clock: Clock, onRequeued?: ()
       if (err instanceof Error && err.name === 'InvalidCursorError')
         throw new AppError(
           'UNPROCESSABLE_ENTITY',
-          422,
           'Invalid field "cursor": not a cursor from a previous page.',
-          {
-            details: { field: 'cursor' },
-          },
+          { details: { field: 'cursor' } },
         );
       return storeUnavailable(err);
     });
@@ -56,9 +53,9 @@ export function webhookRoutes(queue: WebhookQueue, clock: Clock, onRequeued?: ()
   router.post('/dead-letters/:webhookId/redeliver', async (req, res) => {
     const { webhookId } = req.params;
     if (!WEBHOOK_ID_PATTERN.test(webhookId))
-      throw new AppError('NOT_FOUND', 404, 'No such dead letter.');
+      throw new AppError('NOT_FOUND', 'No such dead letter.');
     const found = await queue.redeliverDeadLetter(webhookId, clock.now()).catch(storeUnavailable);
-    if (!found) throw new AppError('NOT_FOUND', 404, 'No such dead letter.');
+    if (!found) throw new AppError('NOT_FOUND', 'No such dead letter.');
     onRequeued?.();
     send(req, res, { webhook_id: webhookId, status: 'queued' });
   });

@@ -178,6 +178,7 @@ describe('security: integrator API inputs', () => {
       .set('Content-Type', 'application/json')
       .send(big);
     expect(r2.status).toBe(413);
+    expect(r2.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     const meta = { ds_id: 'GA', metadata: { blob: 'x'.repeat(4100) } };
     const r3 = await h.api('post', '/v1/onboardings').send(meta);
     expect(r3.status).toBe(422);
@@ -198,6 +199,7 @@ describe('security: integrator API inputs', () => {
       .set('Content-Encoding', 'gzip')
       .send(gzipSync(JSON.stringify({ ds_id: 'GA' })));
     expect([201, 415]).toContain(ok.status);
+    if (ok.status === 415) expect(ok.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('metadata with a "__proto__" key is either kept verbatim or refused, never silently dropped', async () => {
