@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { requestIdOf } from '../http/request-id';
 import type { Clock } from '../lib/clock';
 import { pageQuery, parseOrThrow } from '../onboarding/schemas';
+import { InvalidCursorError } from '../store/errors';
 import { storeUnavailable } from '../store/unavailable';
 import type { DeadLetter, WebhookQueue } from '../store/store';
 
@@ -39,7 +40,7 @@ export function webhookRoutes(queue: WebhookQueue, clock: Clock, onRequeued?: ()
   router.get('/dead-letters', async (req, res) => {
     const query = parseOrThrow(listQuery, req.query);
     const page = await queue.listDeadLetters(query.limit, query.cursor).catch((err: unknown) => {
-      if (err instanceof Error && err.name === 'InvalidCursorError')
+      if (err instanceof InvalidCursorError)
         throw new AppError(
           'UNPROCESSABLE_ENTITY',
           'Invalid field "cursor": not a cursor from a previous page.',

@@ -92,6 +92,13 @@ describe('security: integrator API inputs', () => {
     expect((await allKeys(h)).sort()).toEqual(before);
   });
 
+  it('a well-formed dead-letter cursor that is not ours is 422 naming the field, never 503', async () => {
+    const forged = Buffer.from(JSON.stringify({ s: 1, i: 'a\nb' })).toString('base64url');
+    const res = await h.api('get', '/v1/webhooks/dead-letters').query({ cursor: forged });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'UNPROCESSABLE_ENTITY', field: 'cursor' });
+  });
+
   it('Idempotency-Key: control characters, spaces, non-ASCII and >255 chars are 422; the raw key never becomes a Redis key', async () => {
     for (const key of ['a b', 'é', 'x'.repeat(256), '']) {
       const res = await h
