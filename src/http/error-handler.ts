@@ -1,6 +1,7 @@
-// The one Express error handler: AppError (and body-parser errors) become the wire envelope.
+// The one Express error handler: AppError, store and body-parser errors become the wire envelope.
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, HIDDEN_MESSAGE, toEnvelope, type ErrorCode } from '../errors';
+import { InvalidCursorError, StoreUnavailableError } from '../store/errors';
 import { requestIdOf } from './request-id';
 import { noteRequestError } from './request-log';
 
@@ -21,6 +22,19 @@ const BODY_PARSER_ERRORS = new Map<string, readonly [ErrorCode, string]>([
 /** Maps anything thrown to an AppError; unknown errors become a 500 whose details stay in the log. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof StoreUnavailableError)
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      'The service cannot reach its store; retry shortly.',
+      { retryAfter: 1, cause: err.cause },
+    );
+  // List cursors are only ever read from the `cursor` query parameter.
+  if (err instanceof InvalidCursorError)
+    return new AppError(
+      'UNPROCESSABLE_ENTITY',
+      'Invalid field "cursor": not a cursor from a previous page.',
+      { details: { field: 'cursor' } },
+    );
   const parserError = err as BodyParserError | null | undefined;
   const refusal = BODY_PARSER_ERRORS.get(String(parserError?.type));
   if (refusal) return new AppError(...refusal);

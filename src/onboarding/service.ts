@@ -13,7 +13,6 @@ import { checkReturnUrl } from './return-url';
 import type { CreateOnboardingBody, ListOnboardingsQuery } from './schemas';
 import { newState } from './state';
 import { upstreamToAppError } from './upstream-errors';
-import { InvalidCursorError } from '../store/errors';
 import { storeUnavailable } from '../store/unavailable';
 import type { OnboardingMetrics } from '../ops/metrics';
 
@@ -194,15 +193,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
   }
 
   async function listOnboardings(query: ListOnboardingsQuery): Promise<ListPage> {
-    return store.listOnboardings(query).catch((err: unknown) => {
-      if (err instanceof InvalidCursorError)
-        throw new AppError(
-          'UNPROCESSABLE_ENTITY',
-          'Invalid field "cursor": not a cursor from a previous page.',
-          { details: { field: 'cursor' } },
-        );
-      return storeUnavailable(err);
-    });
+    return store.listOnboardings(query).catch(storeUnavailable);
   }
 
   async function cancelOnboarding(

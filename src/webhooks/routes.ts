@@ -5,7 +5,6 @@ import { AppError } from '../errors';
 import { requestIdOf } from '../http/request-id';
 import type { Clock } from '../lib/clock';
 import { pageQuery, parseOrThrow } from '../onboarding/schemas';
-import { InvalidCursorError } from '../store/errors';
 import { storeUnavailable } from '../store/unavailable';
 import type { DeadLetter, WebhookQueue } from '../store/store';
 
@@ -39,15 +38,7 @@ export function webhookRoutes(queue: WebhookQueue, clock: Clock, onRequeued?: ()
 
   router.get('/dead-letters', async (req, res) => {
     const query = parseOrThrow(listQuery, req.query);
-    const page = await queue.listDeadLetters(query.limit, query.cursor).catch((err: unknown) => {
-      if (err instanceof InvalidCursorError)
-        throw new AppError(
-          'UNPROCESSABLE_ENTITY',
-          'Invalid field "cursor": not a cursor from a previous page.',
-          { details: { field: 'cursor' } },
-        );
-      return storeUnavailable(err);
-    });
+    const page = await queue.listDeadLetters(query.limit, query.cursor).catch(storeUnavailable);
     send(req, res, page.items.map(toDeadLetterView), { next_cursor: page.nextCursor });
   });
 
