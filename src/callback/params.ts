@@ -14,7 +14,7 @@ const MAX_QUERY_LENGTH = 2048;
 const VERIFIER_PATTERN = /^[\x21-\x7E]{1,255}$/;
 
 function invalid(message: string): AppError {
-  return new AppError('INVALID_REQUEST', 400, message);
+  return new AppError('INVALID_REQUEST', message);
 }
 
 /** Parses the raw query string (not Express's parsed query, which folds repeats into arrays). */

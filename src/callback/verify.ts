@@ -22,30 +22,45 @@ export interface CallbackSuccess {
   replayed: boolean;
 }
 
+/** The codes the checks fail with; params.ts and the guard answer the README table's others. */
+export type CheckFailureCode = Extract<
+  ErrorCode,
+  | 'STATE_INVALID'
+  | 'LINK_MISMATCH'
+  | 'VERIFIER_MISMATCH'
+  | 'LOGIN_INCOMPLETE'
+  | 'LINK_NOT_FOUND'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE'
+>;
+
 /** A callback failure; `record` is set when the state was valid (so a return_url may be used). */
 export class CallbackFailure extends AppError {
   readonly record: OnboardingRecord | null;
   constructor(
-    code: ErrorCode,
-    status: number,
+    code: CheckFailureCode,
     message: string,
     record: OnboardingRecord | null,
     cause?: unknown,
   ) {
-    super(code, status, message, { cause });
+    super(code, message, { cause });
     this.record = record;
   }
 }
 
+/** A failed check: its code (status from the catalogue), the message for the page and last_error. */
+function fail(
+  code: CheckFailureCode,
+  message: string,
+  record: OnboardingRecord | null,
+  cause?: unknown,
+): CallbackFailure {
+  return new CallbackFailure(code, message, record, cause);
+}
+
 /** Redis failed under the callback: the customer may simply reload later. */
 function storeFailure(err: unknown): CallbackFailure {
-  return new CallbackFailure(
-    'SERVICE_UNAVAILABLE',
-    503,
-    'The service is temporarily unavailable.',
-    null,
-    err,
-  );
+  return fail('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable.', null, err);
 }
 
 export const DEFAULT_LOGIN_RETRY_DELAYS_MS = [250, 500, 1000];
@@ -65,12 +80,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     }
     // The id is derived from the hash, so this compare only guards against a truncated-id collision.
     if (!record || !secretsEqual(record.state_hash, stateHash))
-      throw new CallbackFailure(
-        'STATE_INVALID',
-        400,
-        'This sign-in link is unknown or has expired.',
-        null,
-      );
+      throw fail('STATE_INVALID', 'This sign-in link is unknown or has expired.', null);
     return record;
   }
 
@@ -83,20 +93,9 @@ export function createCallbackVerifier(deps: CallbackDeps) {
       return (await deps.client.getLink(linkId, { requestId })).data;
     } catch (err) {
       if (err instanceof SupermetricsError && err.code === 'LINK_NOT_FOUND')
-        throw new CallbackFailure(
-          'LINK_NOT_FOUND',
-          400,
-          'Supermetrics does not know this login link.',
-          record,
-          err,
-        );
-      throw new CallbackFailure(
-        'UPSTREAM_UNAVAILABLE',
-        503,
-        'Supermetrics could not be reached; please retry.',
-        record,
-        err,
-      );
+        throw fail('LINK_NOT_FOUND', 'Supermetrics does not know this login link.', record, err);
+      const message = 'Supermetrics could not be reached; please retry.';
+      throw fail('UPSTREAM_UNAVAILABLE', message, record, err);
     }
   }
 
@@ -104,12 +103,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     // An empty redirect_verifier would make any verifier meaningless: treat it as a mismatch.
     const matches = secretsEqual(linkVerifier, link.redirect_verifier);
     if (!matches || link.redirect_verifier === '' || link.link_id !== record.link_id)
-      throw new CallbackFailure(
-        'VERIFIER_MISMATCH',
-        400,
-        'The sign-in could not be verified.',
-        record,
-      );
+      throw fail('VERIFIER_MISMATCH', 'The sign-in could not be verified.', record);
   }
 
   /** Reads the link until it carries a login_id, for about two seconds in all. */
@@ -123,24 +117,16 @@ export function createCallbackVerifier(deps: CallbackDeps) {
       checkVerifier(record, link, params.linkVerifier);
       if (link.login_id) return link;
       if (attempt >= delays.length)
-        throw new CallbackFailure(
-          'LOGIN_INCOMPLETE',
-          400,
-          'The data source sign-in has not finished.',
-          record,
-        );
+        throw fail('LOGIN_INCOMPLETE', 'The data source sign-in has not finished.', record);
       await sleep(delays[attempt]!);
     }
   }
 
   function checkUsername(record: OnboardingRecord, link: LoginLink): void {
-    if (record.require_username !== null && link.login_username !== record.require_username)
-      throw new CallbackFailure(
-        'LOGIN_INCOMPLETE',
-        400,
-        'The sign-in used a different account than the one required.',
-        record,
-      );
+    if (record.require_username !== null && link.login_username !== record.require_username) {
+      const message = 'The sign-in used a different account than the one required.';
+      throw fail('LOGIN_INCOMPLETE', message, record);
+    }
   }
 
   /**
@@ -149,12 +135,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
    */
   function replayFromStore(record: OnboardingRecord, linkVerifier: string): CallbackSuccess {
     if (!secretsEqual(sha256Hex(linkVerifier), record.verifier_hash!))
-      throw new CallbackFailure(
-        'VERIFIER_MISMATCH',
-        400,
-        'The sign-in could not be verified.',
-        record,
-      );
+      throw fail('VERIFIER_MISMATCH', 'The sign-in could not be verified.', record);
     return { record, replayed: true };
   }
 
@@ -180,23 +161,13 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     requestId: string,
   ): Promise<CallbackSuccess> {
     const record = await findOnboarding(params.state);
-    if (
-      record.status !== 'pending' &&
-      !(record.status === 'completed' && record.link_id === params.linkId)
-    )
-      throw new CallbackFailure(
-        'STATE_INVALID',
-        400,
-        `This sign-in link is no longer valid (${record.status}).`,
-        record,
-      );
+    const reloadAfterSuccess = record.status === 'completed' && record.link_id === params.linkId;
+    if (record.status !== 'pending' && !reloadAfterSuccess) {
+      const message = `This sign-in link is no longer valid (${record.status}).`;
+      throw fail('STATE_INVALID', message, record);
+    }
     if (params.linkId !== record.link_id)
-      throw new CallbackFailure(
-        'LINK_MISMATCH',
-        400,
-        'The login link does not belong to this sign-in.',
-        record,
-      );
+      throw fail('LINK_MISMATCH', 'The login link does not belong to this sign-in.', record);
     if (record.status === 'completed' && record.verifier_hash !== null)
       return replayFromStore(record, params.linkVerifier);
     const link = await readAuthenticatedLink(record, params, requestId);
@@ -209,12 +180,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     }
     if (result.outcome === 'completed') return { record: result.record, replayed: false };
     if (result.outcome === 'already_completed') return { record: result.record, replayed: true };
-    throw new CallbackFailure(
-      'STATE_INVALID',
-      400,
-      'This sign-in link is no longer valid.',
-      record,
-    );
+    throw fail('STATE_INVALID', 'This sign-in link is no longer valid.', record);
   }
 
   /** Runs the checks; a failure is recorded on the onboarding (never consuming it) and rethrown. */

@@ -15,7 +15,7 @@ export function requireApiKey(apiKeys: readonly string[]) {
     const match = typeof header === 'string' ? /^Bearer ([^\s]{1,512})$/i.exec(header) : null;
     if (!match || !secretInList(match[1]!, apiKeys)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new AppError('UNAUTHORIZED', 401, 'Authentication is required.', {
+      throw new AppError('UNAUTHORIZED', 'Authentication is required.', {
         description: 'Send one of the configured API_KEYS as "Authorization: Bearer <key>".',
       });
     }

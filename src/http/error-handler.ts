@@ -1,37 +1,48 @@
-// The one Express error handler: AppError (and body-parser errors) become the wire envelope.
+// The one Express error handler: AppError, store and body-parser errors become the wire envelope.
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, toEnvelope } from '../errors';
+import { AppError, HIDDEN_MESSAGE, toEnvelope, type ErrorCode } from '../errors';
+import { InvalidCursorError, StoreUnavailableError } from '../store/errors';
 import { requestIdOf } from './request-id';
 import { noteRequestError } from './request-log';
 
 interface BodyParserError {
   type?: string;
   status?: number;
+  expose?: boolean;
 }
+
+/** body-parser's refusals by their `type`: the code and message the client gets. */
+const BODY_PARSER_ERRORS = new Map<string, readonly [ErrorCode, string]>([
+  ['entity.parse.failed', ['BAD_REQUEST', 'The request body is not valid JSON.']],
+  ['entity.too.large', ['PAYLOAD_TOO_LARGE', 'The request body is too large.']],
+  ['encoding.unsupported', ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported request body encoding.']],
+  ['charset.unsupported', ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported request body encoding.']],
+]);
 
 /** Maps anything thrown to an AppError; unknown errors become a 500 whose details stay in the log. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const parserError = err as BodyParserError;
-  if (parserError?.type === 'entity.parse.failed')
-    return new AppError('BAD_REQUEST', 400, 'The request body is not valid JSON.');
-  if (parserError?.type === 'entity.too.large')
-    return new AppError('UNPROCESSABLE_ENTITY', 413, 'The request body is too large.');
-  if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported')
-    return new AppError('BAD_REQUEST', 415, 'Unsupported request body encoding.');
-  // Any other client error body-parser or Express raise (a corrupt gzip body, say) is the client's.
-  const clientError = err as { expose?: boolean; status?: number };
-  if (
-    clientError?.expose === true &&
-    Number(clientError.status) >= 400 &&
-    Number(clientError.status) < 500
-  )
+  if (err instanceof StoreUnavailableError)
     return new AppError(
-      'BAD_REQUEST',
-      Number(clientError.status),
-      'The request could not be read.',
+      'SERVICE_UNAVAILABLE',
+      'The service cannot reach its store; retry shortly.',
+      { retryAfter: 1, cause: err.cause },
     );
-  return new AppError('INTERNAL_SERVER_ERROR', 500, 'Internal server error.', { cause: err });
+  // List cursors are only ever read from the `cursor` query parameter.
+  if (err instanceof InvalidCursorError)
+    return new AppError(
+      'UNPROCESSABLE_ENTITY',
+      'Invalid field "cursor": not a cursor from a previous page.',
+      { details: { field: 'cursor' } },
+    );
+  const parserError = err as BodyParserError | null | undefined;
+  const refusal = BODY_PARSER_ERRORS.get(String(parserError?.type));
+  if (refusal) return new AppError(...refusal);
+  // Any other client error body-parser or Express raise (a truncated body, say) is the client's.
+  const status = Number(parserError?.status);
+  if (parserError?.expose === true && status >= 400 && status < 500)
+    return new AppError('BAD_REQUEST', 'The request could not be read.');
+  return new AppError('INTERNAL_SERVER_ERROR', HIDDEN_MESSAGE, { cause: err });
 }
 
 export function sendError(req: Request, res: Response, appError: AppError): void {
@@ -50,5 +61,5 @@ export function errorHandler(err: unknown, req: Request, res: Response, next: Ne
 }
 
 export function notFoundHandler(_req: Request, _res: Response): void {
-  throw new AppError('NOT_FOUND', 404, 'No such route.');
+  throw new AppError('NOT_FOUND', 'No such route.');
 }

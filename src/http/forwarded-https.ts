@@ -8,5 +8,5 @@ import { AppError } from '../errors';
  */
 export function requireForwardedHttps(req: Request): void {
   if (req.protocol !== 'https')
-    throw new AppError('INVALID_REQUEST', 400, 'The request must be made over https.');
+    throw new AppError('INVALID_REQUEST', 'The request must be made over https.');
 }

@@ -7,6 +7,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import { AppError } from '../errors';
+import { StoreUnavailableError } from '../store/errors';
 import { DEFAULT_PREFIX } from '../store/keys';
 import type { RedisConnection } from '../store/redis-connection';
 import type { AuthenticatedLocals } from './auth';
@@ -69,25 +70,20 @@ export function createMemoryRateLimiters(limits: RateLimits): RateLimiters {
 
 /**
  * Takes one request from `key`'s budget. Over the limit: TOO_MANY_REQUESTS (429, Retry-After).
- * Limiter store unreachable: SERVICE_UNAVAILABLE (503), like every other Redis failure. We fail
- * closed rather than open: the request would need Redis next anyway, and an outage must not
- * switch the limits off.
+ * Limiter store unreachable: a StoreUnavailableError (503 SERVICE_UNAVAILABLE), like every other
+ * Redis failure. We fail closed rather than open: the request would need Redis next anyway, and an
+ * outage must not switch the limits off.
  */
 export async function consumeRequest(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (err) {
     if (err instanceof RateLimiterRes) {
-      throw new AppError('TOO_MANY_REQUESTS', 429, 'Too many requests; retry later.', {
+      throw new AppError('TOO_MANY_REQUESTS', 'Too many requests; retry later.', {
         retryAfter: Math.max(1, Math.ceil(err.msBeforeNext / 1000)),
       });
     }
-    throw new AppError(
-      'SERVICE_UNAVAILABLE',
-      503,
-      'The service cannot reach its store; retry shortly.',
-      { retryAfter: 1, cause: err },
-    );
+    throw new StoreUnavailableError(err);
   }
 }
 

@@ -61,7 +61,6 @@ export async function linkLimitError(
       : ' The other open links belong to other users of the team; close them in Supermetrics or wait for them to expire.';
   return new AppError(
     'LINK_LIMIT_EXCEEDED',
-    403,
     'The Supermetrics team has reached its limit of open login links.',
     {
       description: counted + howTo,

@@ -8,7 +8,7 @@ const UNSAFE_CHARACTERS = /[\u0000-\u0020\u007F-\u00A0\\\u2000-\u200F\u2028\u202
 
 export function checkReturnUrl(value: string, allowedOrigins: readonly string[]): string {
   const refuse = (why: string) =>
-    new AppError('UNPROCESSABLE_ENTITY', 422, `Invalid field "return_url": ${why}`, {
+    new AppError('UNPROCESSABLE_ENTITY', `Invalid field "return_url": ${why}`, {
       details: { field: 'return_url' },
     });
   if (UNSAFE_CHARACTERS.test(value))

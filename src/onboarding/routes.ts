@@ -19,11 +19,8 @@ function idempotencyKeyOf(req: Request): string | undefined {
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key))
     throw new AppError(
       'UNPROCESSABLE_ENTITY',
-      422,
       'Invalid header "Idempotency-Key": 1 to 255 visible ASCII characters.',
-      {
-        details: { field: 'Idempotency-Key' },
-      },
+      { details: { field: 'Idempotency-Key' } },
     );
   return key;
 }

@@ -61,14 +61,11 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
         : '';
   throw new AppError(
     'UNPROCESSABLE_ENTITY',
-    422,
     field ? `Invalid field "${field}": ${issue.message}` : issue.message,
-    {
-      details: { field: field || null },
-    },
+    { details: { field: field || null } },
   );
 }
 
 export function assertOnboardingId(id: string): void {
-  if (!ONBOARDING_ID_PATTERN.test(id)) throw new AppError('NOT_FOUND', 404, 'No such onboarding.');
+  if (!ONBOARDING_ID_PATTERN.test(id)) throw new AppError('NOT_FOUND', 'No such onboarding.');
 }

@@ -55,7 +55,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
 
   async function getOnboarding(onboardingId: string): Promise<OnboardingRecord> {
     const record = await onboardings.getOnboarding(onboardingId).catch(storeUnavailable);
-    if (!record) throw new AppError('NOT_FOUND', 404, 'No such onboarding.');
+    if (!record) throw new AppError('NOT_FOUND', 'No such onboarding.');
     return record;
   }
 
@@ -71,21 +71,15 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     if (claim.fingerprint !== fingerprint)
       throw new AppError(
         'UNPROCESSABLE_ENTITY',
-        422,
         'This Idempotency-Key was used with a different request body.',
-        {
-          details: { field: 'Idempotency-Key' },
-        },
+        { details: { field: 'Idempotency-Key' } },
       );
     const record = await onboardings.getOnboarding(claim.onboardingId).catch(storeUnavailable);
     if (!record)
       throw new AppError(
         'CONFLICT',
-        409,
         'A request with this Idempotency-Key is still in progress; retry shortly.',
-        {
-          retryAfter: 1,
-        },
+        { retryAfter: 1 },
       );
     return { record, replayed: true };
   }
@@ -198,18 +192,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
   }
 
   async function listOnboardings(query: ListOnboardingsQuery): Promise<ListPage> {
-    return onboardings.listOnboardings(query).catch((err: unknown) => {
-      if (err instanceof Error && err.name === 'InvalidCursorError')
-        throw new AppError(
-          'UNPROCESSABLE_ENTITY',
-          422,
-          'Invalid field "cursor": not a cursor from a previous page.',
-          {
-            details: { field: 'cursor' },
-          },
-        );
-      return storeUnavailable(err);
-    });
+    return onboardings.listOnboardings(query).catch(storeUnavailable);
   }
 
   async function cancelOnboarding(
@@ -219,12 +202,11 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     const result = await onboardings
       .cancelOnboarding(onboardingId, new Date(clock.now()).toISOString(), RETENTION_SECONDS)
       .catch(storeUnavailable);
-    if (result.outcome === 'not_found') throw new AppError('NOT_FOUND', 404, 'No such onboarding.');
+    if (result.outcome === 'not_found') throw new AppError('NOT_FOUND', 'No such onboarding.');
     if (result.outcome === 'not_pending') {
       if (result.record.status === 'cancelled') return result.record;
       throw new AppError(
         'CONFLICT',
-        409,
         `The onboarding is ${result.record.status} and cannot be cancelled.`,
       );
     }

@@ -1,4 +1,14 @@
-// The store's own errors: a bad cursor (the API answers 422), an unsafe key part, a duplicate id, a corrupt record.
+// The store's own errors: unreachable, a bad cursor, an unsafe key part, a duplicate id, a corrupt record.
+
+/** A store call failed (Redis unreachable, a timeout, any unexpected failure); `cause` says why. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+
+  constructor(cause: unknown) {
+    super('The store did not answer.', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
 
 /** A `cursor` that this store did not issue or that is malformed. */
 export class InvalidCursorError extends Error {

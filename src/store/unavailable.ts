@@ -1,15 +1,11 @@
-// A store failure seen by a request: the client gets SERVICE_UNAVAILABLE, never a stack trace.
-import { AppError } from '../errors';
+// A store call's failure as its caller sees it: a StoreUnavailableError, whatever the driver threw.
+import { InvalidCursorError, StoreUnavailableError } from './errors';
 
+/**
+ * For `.catch(storeUnavailable)` on a store call. A cursor the caller got wrong stays an
+ * InvalidCursorError; anything else means the store cannot serve the call now.
+ */
 export function storeUnavailable(err: unknown): never {
-  if (err instanceof AppError) throw err;
-  throw new AppError(
-    'SERVICE_UNAVAILABLE',
-    503,
-    'The service cannot reach its store; retry shortly.',
-    {
-      retryAfter: 1,
-      cause: err,
-    },
-  );
+  if (err instanceof StoreUnavailableError || err instanceof InvalidCursorError) throw err;
+  throw new StoreUnavailableError(err);
 }

@@ -38,27 +38,16 @@ export function webhookRoutes(queue: WebhookQueue, clock: Clock, onRequeued?: ()
 
   router.get('/dead-letters', async (req, res) => {
     const query = parseOrThrow(listQuery, req.query);
-    const page = await queue.listDeadLetters(query.limit, query.cursor).catch((err: unknown) => {
-      if (err instanceof Error && err.name === 'InvalidCursorError')
-        throw new AppError(
-          'UNPROCESSABLE_ENTITY',
-          422,
-          'Invalid field "cursor": not a cursor from a previous page.',
-          {
-            details: { field: 'cursor' },
-          },
-        );
-      return storeUnavailable(err);
-    });
+    const page = await queue.listDeadLetters(query.limit, query.cursor).catch(storeUnavailable);
     send(req, res, page.items.map(toDeadLetterView), { next_cursor: page.nextCursor });
   });
 
   router.post('/dead-letters/:webhookId/redeliver', async (req, res) => {
     const { webhookId } = req.params;
     if (!WEBHOOK_ID_PATTERN.test(webhookId))
-      throw new AppError('NOT_FOUND', 404, 'No such dead letter.');
+      throw new AppError('NOT_FOUND', 'No such dead letter.');
     const found = await queue.redeliverDeadLetter(webhookId, clock.now()).catch(storeUnavailable);
-    if (!found) throw new AppError('NOT_FOUND', 404, 'No such dead letter.');
+    if (!found) throw new AppError('NOT_FOUND', 'No such dead letter.');
     onRequeued?.();
     send(req, res, { webhook_id: webhookId, status: 'queued' });
   });

@@ -93,6 +93,13 @@ describe('security: integrator API inputs', () => {
     expect((await allKeys(h)).sort()).toEqual(before);
   });
 
+  it('a well-formed dead-letter cursor that is not ours is 422 naming the field, never 503', async () => {
+    const forged = Buffer.from(JSON.stringify({ s: 1, i: 'a\nb' })).toString('base64url');
+    const res = await h.api('get', '/v1/webhooks/dead-letters').query({ cursor: forged });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'UNPROCESSABLE_ENTITY', field: 'cursor' });
+  });
+
   it('Idempotency-Key: control characters, spaces, non-ASCII and >255 chars are 422; the raw key never becomes a Redis key', async () => {
     for (const key of ['a b', 'é', 'x'.repeat(256), '']) {
       const res = await h
@@ -179,6 +186,7 @@ describe('security: integrator API inputs', () => {
       .set('Content-Type', 'application/json')
       .send(big);
     expect(r2.status).toBe(413);
+    expect(r2.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     const meta = { ds_id: 'GA', metadata: { blob: 'x'.repeat(4100) } };
     const r3 = await h.api('post', '/v1/onboardings').send(meta);
     expect(r3.status).toBe(422);
@@ -199,6 +207,7 @@ describe('security: integrator API inputs', () => {
       .set('Content-Encoding', 'gzip')
       .send(gzipSync(JSON.stringify({ ds_id: 'GA' })));
     expect([201, 415]).toContain(ok.status);
+    if (ok.status === 415) expect(ok.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('metadata with a "__proto__" key is either kept verbatim or refused, never silently dropped', async () => {
