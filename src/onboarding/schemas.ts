@@ -29,13 +29,16 @@ export const createOnboardingBody = z.strictObject({
 });
 export type CreateOnboardingBody = z.output<typeof createOnboardingBody>;
 
+const LIMIT_PROBLEM = 'must be a whole number from 1 to 100';
+
 /** `limit` and `cursor` of every paged list of the API. */
 export const pageQuery = {
+  // Piped into an integer so the document shows the number a client sends, not the query text.
   limit: z
     .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+    .regex(/^\d{1,3}$/, LIMIT_PROBLEM)
     .transform(Number)
-    .refine((n) => n >= 1 && n <= 100, 'must be a whole number from 1 to 100')
+    .pipe(z.int().min(1, LIMIT_PROBLEM).max(100, LIMIT_PROBLEM))
     .default(20),
   cursor: z.string().max(512).optional(),
 };

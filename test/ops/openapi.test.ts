@@ -160,6 +160,27 @@ describe('the running app against its OpenAPI document', () => {
     api.check('post', '/v1/onboardings', notJson);
   });
 
+  it('accepts exactly the limits the document allows (whole numbers 1 to 100), naming the rule otherwise', async () => {
+    expect(served.components.parameters.Limit!.schema).toEqual({
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 20,
+    });
+    for (const limit of ['1', '100', '007']) {
+      const res = await h.api('get', `/v1/onboardings?limit=${limit}`);
+      expect([limit, res.status]).toEqual([limit, 200]);
+    }
+    for (const limit of ['0', '101', '1000', '1.5', '-1', 'x', '']) {
+      const res = await h.api('get', `/v1/onboardings?limit=${limit}`);
+      expect([limit, res.status, res.body.error.message]).toEqual([
+        limit,
+        422,
+        'Invalid field "limit": must be a whole number from 1 to 100',
+      ]);
+    }
+  });
+
   it('documents the dead-letter routes', async () => {
     const list = await h.api('get', '/v1/webhooks/dead-letters');
     expect(list.status).toBe(200);
