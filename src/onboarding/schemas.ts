@@ -1,11 +1,16 @@
-// Request schemas of the integrator API, validated once at the edge (unknown fields refused).
+// Onboarding request schemas (validated once at the edge, unknown fields refused) and answer schemas.
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { dataAnswer, pageAnswer } from '../http/envelope-schemas';
+import { LINK_ID_PATTERN } from '../supermetrics/types';
 import { metadataProblem } from './metadata';
 
 export { METADATA_MAX_BYTES } from './metadata';
 
 export const ONBOARDING_ID_PATTERN = /^onb_[A-Za-z0-9_-]{10,64}$/;
+export const onboardingId = z.string().regex(ONBOARDING_ID_PATTERN);
+
+export const onboardingStatus = z.enum(['pending', 'completed', 'expired', 'cancelled']);
 
 export const createOnboardingBody = z.strictObject({
   ds_id: z
@@ -13,11 +18,16 @@ export const createOnboardingBody = z.strictObject({
     .regex(
       /^[A-Za-z0-9_.-]{1,50}$/,
       'must be a data source id such as "GA" (letters, digits, _ . -, at most 50)',
-    ),
-  expiry_time: z.string().trim().min(1).max(100).default('24 hours'),
+    )
+    .meta({ examples: ['GA'] }),
+  expiry_time: z.string().trim().min(1).max(100).default('24 hours').meta({
+    description: 'A date, a datetime or a relative time ("24 hours"), as the upstream reads it.',
+  }),
   description: z.string().max(1000).default(''),
   require_username: z.string().min(1).max(255).optional(),
-  return_url: z.string().max(2000).optional(),
+  return_url: z.string().max(2000).optional().meta({
+    description: 'Where the browser goes after the callback; its origin must be allowed.',
+  }),
   // Kept as the very object JSON.parse made (a rebuilt record would lose keys); checked without recursion.
   metadata: z
     .custom<Record<string, unknown>>()
@@ -25,28 +35,76 @@ export const createOnboardingBody = z.strictObject({
       const problem = metadataProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
+    .meta({ type: 'object', description: 'Any JSON object up to 4 KiB.' })
     .optional(),
 });
 export type CreateOnboardingBody = z.output<typeof createOnboardingBody>;
 
+const LIMIT_PROBLEM = 'must be a whole number from 1 to 100';
+
 /** `limit` and `cursor` of every paged list of the API. */
 export const pageQuery = {
+  // Piped into an integer so the document shows the number a client sends, not the query text.
   limit: z
     .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+    .regex(/^\d{1,3}$/, LIMIT_PROBLEM)
     .transform(Number)
-    .refine((n) => n >= 1 && n <= 100, 'must be a whole number from 1 to 100')
+    .pipe(z.int().min(1, LIMIT_PROBLEM).max(100, LIMIT_PROBLEM))
     .default(20),
-  cursor: z.string().max(512).optional(),
+  cursor: z
+    .string()
+    .max(512)
+    .optional()
+    .meta({ description: 'meta.next_cursor of the previous page.' }),
 };
 
 export const listOnboardingsQuery = z.strictObject({
-  status: z.enum(['pending', 'completed', 'expired', 'cancelled']).optional(),
+  status: onboardingStatus.optional(),
   ...pageQuery,
 });
 export type ListOnboardingsQuery = z.output<typeof listOnboardingsQuery>;
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
+// The header as the document shows it; idempotencyKeyOf checks the same pattern.
+export const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN).optional().meta({
+  description:
+    'Makes a retried POST return the first result (scoped to your API key, kept 24 hours); the same key with another body is refused (422).',
+});
+
+const isoTime = z.iso.datetime();
+
+/** The wire form of an onboarding (toOnboardingView); the state is never in it. */
+export const onboarding = z
+  .strictObject({
+    onboarding_id: onboardingId,
+    status: onboardingStatus,
+    ds_id: z.string().meta({ examples: ['GA'] }),
+    ds_name: z.string().meta({ examples: ['Google Analytics'] }),
+    link_id: z.string().regex(LINK_ID_PATTERN),
+    login_url: z.url().meta({ description: 'Send the customer here.' }),
+    description: z.string(),
+    require_username: z.string().nullable(),
+    return_url: z.url().nullable(),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'Your JSON object, at most 4 KiB.' })
+      .nullable(),
+    created_time: isoTime,
+    expiry_time: isoTime,
+    completed_time: isoTime.nullable(),
+    completed_via: z.enum(['callback', 'reconciliation']).nullable(),
+    login_id: z.string().nullable(),
+    login_username: z.string().nullable(),
+    login_time: isoTime.nullable(),
+    last_error: z
+      .strictObject({ code: z.string(), message: z.string(), time: isoTime })
+      .meta({ description: 'The last failed callback of a pending onboarding.' })
+      .nullable(),
+  })
+  .meta({ description: 'An onboarding. The state value is never returned.' });
+
+export const onboardingAnswer = dataAnswer(onboarding);
+export const onboardingPage = pageAnswer(onboarding);
 
 /** Parses with a schema or throws 422 naming the first bad field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

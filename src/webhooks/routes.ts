@@ -1,16 +1,12 @@
 // Dead letters of the integrator API: list them, and put one back in the delivery queue.
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { AppError } from '../errors';
 import { requestIdOf } from '../http/request-id';
 import type { Clock } from '../lib/clock';
-import { pageQuery, parseOrThrow } from '../onboarding/schemas';
+import { parseOrThrow } from '../onboarding/schemas';
 import { storeUnavailable } from '../store/unavailable';
 import type { DeadLetter, WebhookQueue } from '../store/store';
-
-const WEBHOOK_ID_PATTERN = /^msg_[A-Za-z0-9_-]{1,64}$/;
-
-const listQuery = z.strictObject(pageQuery);
+import { deadLettersQuery, WEBHOOK_ID_PATTERN } from './schemas';
 
 export function toDeadLetterView(letter: DeadLetter) {
   return {
@@ -37,7 +33,7 @@ export function webhookRoutes(queue: WebhookQueue, clock: Clock, onRequeued?: ()
   const router = Router();
 
   router.get('/dead-letters', async (req, res) => {
-    const query = parseOrThrow(listQuery, req.query);
+    const query = parseOrThrow(deadLettersQuery, req.query);
     const page = await queue.listDeadLetters(query.limit, query.cursor).catch(storeUnavailable);
     send(req, res, page.items.map(toDeadLetterView), { next_cursor: page.nextCursor });
   });

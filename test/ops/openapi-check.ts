@@ -17,6 +17,8 @@ export interface ResponseChecker {
   check(method: 'get' | 'post', path: string, res: Response): void;
   /** Compiles every response schema in the document (so every $ref must resolve). */
   compileAll(): number;
+  /** Whether the document's JSON request body schema of `method path` accepts `body`. */
+  acceptsBody(method: 'get' | 'post', path: string, body: unknown): boolean;
 }
 
 export function responseChecker(document: OpenApiDocument): ResponseChecker {
@@ -74,6 +76,12 @@ export function responseChecker(document: OpenApiDocument): ResponseChecker {
         throw new Error(
           `${method.toUpperCase()} ${path} ${status} does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body)}`,
         );
+    },
+    acceptsBody(method, path, body) {
+      if (!document.paths[path]?.[method]?.requestBody)
+        throw new Error(`${method.toUpperCase()} ${path} documents no request body`);
+      const pointer = `/paths/${pointerPart(path)}/${method}/requestBody/content/application~1json/schema`;
+      return validatorAt(pointer)(body) as boolean;
     },
     compileAll() {
       let count = 0;

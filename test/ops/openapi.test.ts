@@ -2,12 +2,25 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import supertest from 'supertest';
+import type { z } from 'zod';
+import { listOnboardingsQuery, type onboarding } from '../../src/onboarding/schemas';
+import type { OnboardingView } from '../../src/onboarding/view';
 import { openApiDocument, type OpenApiDocument } from '../../src/ops/openapi';
+import type { ParameterObject } from '../../src/ops/openapi-types';
+import { toDeadLetterView } from '../../src/webhooks/routes';
+import { deadLettersQuery, type deadLetter } from '../../src/webhooks/schemas';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/service-harness';
+import { eventually, startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
 import { responseChecker, type ResponseChecker } from './openapi-check';
 // The official OpenAPI 3.1 document schema (spec.openapis.org/oas/3.1/schema), as vendored by
 // @seriousme/openapi-schema-validator (MIT). It leaves Schema Objects to the 2020-12 meta-schema.
 import oasSchema from './fixtures/oas-3.1-schema.json';
+
+// Compile-time: the views the routes send have the types of the answer schemas the document shows.
+const _viewsFitTheirSchemas: [
+  (view: OnboardingView) => z.output<typeof onboarding>,
+  (view: ReturnType<typeof toDeadLetterView>) => z.output<typeof deadLetter>,
+] = [(view) => view, (view) => view];
 
 describe('the OpenAPI document', () => {
   const document = openApiDocument(PUBLIC_URL);
@@ -66,6 +79,21 @@ describe('the OpenAPI document', () => {
     expect(document.components.parameters.IdempotencyKey!.name).toBe('Idempotency-Key');
     expect(document.components.headers['X-Request-Id']!.required).toBe(true);
     expect(document.servers).toEqual([{ url: PUBLIC_URL }]);
+  });
+
+  it("lists a list route's parameters from the query schema it validates with", () => {
+    const names = (path: string) =>
+      document.paths[path]!.get!.parameters!.map((p) =>
+        '$ref' in p
+          ? document.components.parameters[p.$ref.split('/').pop()!]!.name
+          : (p as ParameterObject).name,
+      );
+    expect(names('/v1/onboardings')).toEqual(Object.keys(listOnboardingsQuery.shape));
+    expect(names('/v1/webhooks/dead-letters')).toEqual(Object.keys(deadLettersQuery.shape));
+    expect(document.paths['/v1/webhooks/dead-letters']!.get!.parameters).toEqual([
+      { $ref: '#/components/parameters/Limit' },
+      { $ref: '#/components/parameters/Cursor' },
+    ]);
   });
 
   it('never mentions the state', () => {
@@ -160,6 +188,49 @@ describe('the running app against its OpenAPI document', () => {
     api.check('post', '/v1/onboardings', notJson);
   });
 
+  it('accepts exactly the limits the document allows (whole numbers 1 to 100), naming the rule otherwise', async () => {
+    expect(served.components.parameters.Limit!.schema).toEqual({
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 20,
+    });
+    for (const limit of ['1', '100', '007']) {
+      const res = await h.api('get', `/v1/onboardings?limit=${limit}`);
+      expect([limit, res.status]).toEqual([limit, 200]);
+    }
+    for (const limit of ['0', '101', '1000', '1.5', '-1', 'x', '']) {
+      const res = await h.api('get', `/v1/onboardings?limit=${limit}`);
+      expect([limit, res.status, res.body.error.message]).toEqual([
+        limit,
+        422,
+        'Invalid field "limit": must be a whole number from 1 to 100',
+      ]);
+    }
+  });
+
+  it('agrees with the route on which creation bodies are valid', async () => {
+    const bodies: [string, unknown][] = [
+      ['minimal', { ds_id: 'GA' }],
+      ['full', { ds_id: 'GA', expiry_time: '2 hours', description: 'd', require_username: 'ana' }],
+      ['with metadata', { ds_id: 'GA', metadata: { crm: 'acct-1' } }],
+      ['empty', {}],
+      ['bad ds_id', { ds_id: 'G A' }],
+      ['numeric ds_id', { ds_id: 7 }],
+      ['unknown field', { ds_id: 'GA', colour: 'red' }],
+      ['empty expiry_time', { ds_id: 'GA', expiry_time: '' }],
+      ['long description', { ds_id: 'GA', description: 'x'.repeat(1001) }],
+      ['empty require_username', { ds_id: 'GA', require_username: '' }],
+      ['array metadata', { ds_id: 'GA', metadata: [1] }],
+      ['long return_url', { ds_id: 'GA', return_url: 'x'.repeat(2001) }],
+    ];
+    for (const [name, body] of bodies) {
+      const res = await h.api('post', '/v1/onboardings').send(body as object);
+      const documented = api.acceptsBody('post', '/v1/onboardings', body);
+      expect([name, res.status]).toEqual([name, documented ? 201 : 422]);
+    }
+  });
+
   it('documents the dead-letter routes', async () => {
     const list = await h.api('get', '/v1/webhooks/dead-letters');
     expect(list.status).toBe(200);
@@ -186,5 +257,47 @@ describe('the running app against its OpenAPI document', () => {
     expect(() =>
       api.check('get', '/v1/onboardings/{onboarding_id}', { ...fake, status: 418 } as never),
     ).toThrow(/not documented/);
+    const page = { ...fake, body: { meta: { request_id: 'r', next_cursor: null }, data: [] } };
+    expect(() => api.check('get', '/v1/onboardings', page as never)).not.toThrow();
+    page.body.meta = { ...page.body.meta, extra: 1 } as never;
+    expect(() => api.check('get', '/v1/onboardings', page as never)).toThrow(
+      /does not match the document/,
+    );
+  });
+});
+
+describe('the dead-letter answers against the OpenAPI document', () => {
+  let sink: WebhookSink;
+  let h: Harness;
+  let api: ResponseChecker;
+  beforeAll(async () => {
+    sink = await startWebhookSink();
+    h = await startHarness({ webhooks: { url: sink.url } });
+    api = responseChecker(openApiDocument(PUBLIC_URL));
+  });
+  afterAll(async () => {
+    await h.close();
+    await sink.close();
+  });
+
+  it('lists a refused webhook (410) and redelivers it as documented', async () => {
+    sink.script({ status: 410 });
+    const onboarding = await h.createOnboarding({ ds_id: 'GA' });
+    await supertest(h.app).get(h.authenticate(onboarding.link_id)).expect(200);
+    await eventually(
+      async () => (await h.storage.webhookQueue.stats(Date.now())).deadLetters === 1,
+      5000,
+      'dead letter',
+    );
+
+    const list = await h.api('get', '/v1/webhooks/dead-letters');
+    expect(list.body.data).toHaveLength(1);
+    api.check('get', '/v1/webhooks/dead-letters', list);
+
+    const id = list.body.data[0].webhook_id as string;
+    const redelivered = await h.api('post', `/v1/webhooks/dead-letters/${id}/redeliver`);
+    expect(redelivered.status).toBe(200);
+    api.check('post', '/v1/webhooks/dead-letters/{webhook_id}/redeliver', redelivered);
+    await sink.waitFor(2);
   });
 });

@@ -1,0 +1,96 @@
+// The document's /v1/onboardings operations: create, list, get and cancel.
+import { listOnboardingsQuery } from '../onboarding/schemas';
+import { queryParameters } from './openapi-parameters';
+import { errorResponse, jsonResponse, shared } from './openapi-responses';
+import { schemaRef } from './openapi-schemas';
+import { ref, type OperationObject, type PathItems } from './openapi-types';
+
+const onboardingIdParameter = ref('parameters', 'OnboardingId');
+
+function createOnboarding(): OperationObject {
+  return {
+    operationId: 'createOnboarding',
+    summary: 'Start an onboarding: creates the upstream login link.',
+    tags: ['onboardings'],
+    parameters: [ref('parameters', 'IdempotencyKey')],
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: schemaRef('CreateOnboardingRequest') } },
+    },
+    responses: {
+      '201': jsonResponse('Created (or replayed)', 'OnboardingAnswer', {
+        'X-Request-Id': ref('headers', 'X-Request-Id'),
+        'Idempotent-Replayed': {
+          description: '"true" when this is the stored first result of the same key.',
+          schema: { const: 'true' },
+        },
+      }),
+      '400': errorResponse('The body is not JSON', ['BAD_REQUEST']),
+      '401': shared.unauthorized,
+      '403': errorResponse('The team has too many open links', ['LINK_LIMIT_EXCEEDED']),
+      '409': errorResponse('A request with this Idempotency-Key is in progress', ['CONFLICT']),
+      '422': shared.unprocessable,
+      '429': shared.tooMany,
+      '502': errorResponse('The upstream failed', ['UPSTREAM_ERROR']),
+      '503': shared.unavailable,
+    },
+  };
+}
+
+function listOnboardings(): OperationObject {
+  return {
+    operationId: 'listOnboardings',
+    summary: 'A page of onboardings, newest first.',
+    tags: ['onboardings'],
+    parameters: queryParameters(listOnboardingsQuery),
+    responses: {
+      '200': jsonResponse('A page', 'OnboardingPage'),
+      '401': shared.unauthorized,
+      '422': shared.unprocessable,
+      '429': shared.tooMany,
+      '503': shared.unavailable,
+    },
+  };
+}
+
+function getOnboarding(): OperationObject {
+  return {
+    operationId: 'getOnboarding',
+    summary: 'One onboarding.',
+    tags: ['onboardings'],
+    parameters: [onboardingIdParameter],
+    responses: {
+      '200': jsonResponse('The onboarding', 'OnboardingAnswer'),
+      '401': shared.unauthorized,
+      '404': shared.notFound,
+      '429': shared.tooMany,
+      '503': shared.unavailable,
+    },
+  };
+}
+
+function cancelOnboarding(): OperationObject {
+  return {
+    operationId: 'cancelOnboarding',
+    summary: 'Cancel a pending onboarding and close its upstream link.',
+    description: 'Cancelling a cancelled onboarding answers it again.',
+    tags: ['onboardings'],
+    parameters: [onboardingIdParameter],
+    responses: {
+      '200': jsonResponse('Cancelled', 'OnboardingAnswer'),
+      '401': shared.unauthorized,
+      '404': shared.notFound,
+      '409': errorResponse('The onboarding is completed or expired', ['CONFLICT']),
+      '429': shared.tooMany,
+      '503': shared.unavailable,
+    },
+  };
+}
+
+export function onboardingPaths(): PathItems {
+  return {
+    '/v1/onboardings': { post: createOnboarding(), get: listOnboardings() },
+    '/v1/onboardings/{onboarding_id}': { get: getOnboarding() },
+    '/v1/onboardings/{onboarding_id}/cancel': { post: cancelOnboarding() },
+  };
+}
