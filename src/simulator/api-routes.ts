@@ -79,7 +79,8 @@ function authenticateAndCount(deps: ApiRouteDeps): RequestHandler {
 
 type LinkHandler = (linkId: string, req: Request, res: Response) => void;
 
-/** A link_id outside ^[A-Za-z0-9_-]{1,50}$ is a validation error, not a 404 (seed 001). */
+/** The Supermetrics API reference limits link_id to ^[A-Za-z0-9_-]+$ and 50 characters; outside it
+ * the answer is a 422 validation error, not a 404. */
 function withLinkId(handler: LinkHandler): RequestHandler {
   return function checkLinkId(req, res) {
     const linkId = String(req.params.link_id);

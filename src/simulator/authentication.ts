@@ -49,7 +49,7 @@ function chooseUsername(required: string, submitted: string | undefined): string
   return submitted || DEFAULT_USERNAME;
 }
 
-/** redirect_url with link_id and link_verifier appended, keeping its own query (seed 002). */
+/** redirect_url keeping its own query, with link_id and link_verifier appended as the upstream does. */
 export function redirectTarget(link: LoginLink): string | null {
   if (link.redirect_url === '') return null;
   const url = new URL(link.redirect_url);

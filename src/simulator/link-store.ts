@@ -87,7 +87,7 @@ export class LinkStore {
     return open;
   }
 
-  /** The list endpoint's entries, oldest first: no redirect or login fields (seed 002). */
+  /** The list endpoint's entries, oldest first; the upstream's list omits the redirect and login fields. */
   list(): LoginLinkSummary[] {
     return this.liveLinks().map((stored) => toSummary(this.view(stored)));
   }
@@ -113,7 +113,8 @@ export class LinkStore {
     return this.view(stored);
   }
 
-  /** Closing a link that is already CLOSED or EXPIRED leaves it as it is (our reading of seed 002). */
+  /** Closing a link that is already CLOSED or EXPIRED leaves it as it is: the reference says nothing
+   * of closing twice, and a close that reopened or re-dated a link would be the odder reading. */
   close(linkId: string): LoginLink | null {
     const stored = this.live(linkId);
     if (!stored) return null;
@@ -153,7 +154,7 @@ export class LinkStore {
       .filter((stored): stored is StoredLink => stored !== null);
   }
 
-  /** The stored link, unless it is older than 90 days: then it is removed (seed 002). */
+  /** The stored link, unless it is older than 90 days: the upstream removes those, whatever their state. */
   private live(linkId: string): StoredLink | null {
     const stored = this.links.get(linkId);
     if (!stored) return null;
