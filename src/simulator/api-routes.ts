@@ -36,7 +36,7 @@ export function createApiRouter(deps: ApiRouteDeps): express.Router {
   router.use(apiResponseHeaders(deps.random));
   router.use(authenticateAndCount(deps));
   router.use(express.json());
-  router.get('/ds/login/links', (_req, res) => sendData(res, 200, deps.store.list()));
+  router.get('/ds/login/links', listLinks(deps));
   router.get('/ds/login/link/:link_id', withLinkId(getLink(deps)));
   router.post('/ds/login/link', createLink(deps));
   router.patch('/ds/login/link/:link_id', withLinkId(updateLink(deps)));
@@ -90,6 +90,16 @@ function withLinkId(handler: LinkHandler): RequestHandler {
         'link_id must match ^[A-Za-z0-9_-]+$ and be at most 50 characters.',
       );
     handler(linkId, req, res);
+  };
+}
+
+/**
+ * The Supermetrics API reference describes no filter, paging or order for the list: it answers
+ * every link of the team not yet removed, whatever its state, so query parameters are ignored.
+ */
+function listLinks(deps: ApiRouteDeps): RequestHandler {
+  return function listAllLinks(_req, res) {
+    sendData(res, 200, deps.store.list());
   };
 }
 

@@ -87,7 +87,10 @@ export class LinkStore {
     return open;
   }
 
-  /** The list endpoint's entries, oldest first; the upstream's list omits the redirect and login fields. */
+  /**
+   * The list endpoint's entries in creation order (the reference states no order, so clients
+   * must not rely on one); the upstream's list omits the redirect and login fields.
+   */
   list(): LoginLinkSummary[] {
     return this.liveLinks().map((stored) => toSummary(this.view(stored)));
   }
