@@ -8,7 +8,7 @@ import type { FaultSpec, Simulator } from './types';
 
 export type SimulatorControls = Pick<
   Simulator,
-  'faults' | 'requests' | 'getLink' | 'authenticate' | 'setLink'
+  'faults' | 'requests' | 'requestCounts' | 'clearRequests' | 'getLink' | 'authenticate' | 'setLink'
 >;
 
 const REFUSAL_STATUS: Record<LoginRefusal, number> = {
@@ -32,6 +32,11 @@ export function createControlRouter(controls: SimulatorControls, apiKey: string)
     res.status(204).end();
   });
   router.get('/requests', (_req, res) => res.json(controls.requests));
+  router.get('/requests/counts', (_req, res) => res.json(controls.requestCounts()));
+  router.delete('/requests', (_req, res) => {
+    controls.clearRequests();
+    res.status(204).end();
+  });
   router.get('/links/:link_id', (req, res) => {
     const link = controls.getLink(String(req.params.link_id));
     return link ? res.json(link) : sendProblem(res, 404, 'LINK_NOT_FOUND', 'No such link.');

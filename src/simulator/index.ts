@@ -12,12 +12,13 @@ import { applyFaults, DelayTimers, FaultQueue } from './faults';
 import { LinkStore } from './link-store';
 import { createLoginRouter } from './login-pages';
 import { HourlyRateLimiter } from './rate-limit';
-import { recordRequests } from './request-log';
-import type { RecordedRequest, RunningSimulator, Simulator, SimulatorOptions } from './types';
+import { recordRequests, RequestLog } from './request-log';
+import type { RunningSimulator, Simulator, SimulatorOptions } from './types';
 
 export type {
   AuthenticateOptions,
   FaultSpec,
+  RecordedEndpoint,
   RecordedRequest,
   RunningSimulator,
   Simulator,
@@ -65,7 +66,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const store = new LinkStore(clock, random);
   const faultQueue = new FaultQueue();
   const delays = new DelayTimers();
-  const requests: RecordedRequest[] = [];
+  const requestLog = new RequestLog();
   let listeningUrl: string | null = null;
 
   // Before listen() (e.g. supertest on app) login URLs fall back to the request's own host.
@@ -75,7 +76,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const simulator: Simulator = {
     app: express(),
     faults: { inject: (spec) => faultQueue.inject(spec), clear: () => faultQueue.clear() },
-    requests,
+    requests: requestLog.entries,
+    requestCounts: () => requestLog.counts(),
+    clearRequests: () => requestLog.clear(),
     getLink: (linkId) => store.get(linkId),
     authenticate: (linkId, authOptions) => ({
       redirectUrl: authenticateLink(store, linkId, authOptions).redirectUrl,
@@ -110,7 +113,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const app = simulator.app;
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(recordRequests(requests, clock));
+  app.use(recordRequests(requestLog, clock));
   app.use('/_simulator', createControlRouter(simulator, resolved.apiKey));
   app.use(applyFaults(faultQueue, delays));
   app.use(

@@ -39,6 +39,8 @@ export interface FaultSpec {
 
 export interface RecordedRequest {
   endpoint: RecordedEndpoint;
+  /** The link_id a get, update or close names in its path; null for every other request. */
+  linkId: string | null;
   method: string;
   /** Raw URL as received. */
   path: string;
@@ -70,6 +72,13 @@ export interface Simulator {
   faults: { inject(spec: FaultSpec): void; clear(): void };
   /** Every request received (API, login pages, control), in order. */
   requests: RecordedRequest[];
+  /**
+   * Requests received per endpoint since creation or clearRequests(), e.g. list vs get reads;
+   * kept apart from `requests`, so emptying that array in place does not reset them.
+   */
+  requestCounts(): Record<RecordedEndpoint, number>;
+  /** Empties `requests` (in place) and zeroes requestCounts(), e.g. to count one act of a test. */
+  clearRequests(): void;
   /**
    * The current view as GET would return it (null if unknown/removed); not counted as a request.
    * During a loginVisibleAfterReads lag it too shows null login fields, without using up a read.
