@@ -5,7 +5,7 @@ import express, { type Request } from 'express';
 import { systemClock } from '../lib/clock';
 import { cryptoRandom } from '../lib/ids';
 import { createApiRouter } from './api-routes';
-import { authenticateLink } from './authentication';
+import { authenticateLink, startLoginAttempt } from './authentication';
 import { API_PREFIX, LOGIN_PREFIX } from './classify-request';
 import { createControlRouter } from './control-routes';
 import { applyFaults, DelayTimers, FaultQueue } from './faults';
@@ -18,6 +18,7 @@ import type { RunningSimulator, Simulator, SimulatorOptions } from './types';
 export type {
   AuthenticateOptions,
   FaultSpec,
+  LoginAttempt,
   RecordedEndpoint,
   RecordedRequest,
   RunningSimulator,
@@ -83,6 +84,16 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     authenticate: (linkId, authOptions) => ({
       redirectUrl: authenticateLink(store, linkId, authOptions).redirectUrl,
     }),
+    startAttempt: (linkId) => {
+      const attemptId = startLoginAttempt(store, linkId);
+      return {
+        linkId,
+        attemptId,
+        authenticate: (authOptions) => ({
+          redirectUrl: authenticateLink(store, linkId, authOptions, attemptId).redirectUrl,
+        }),
+      };
+    },
     setLink: (linkId, patch) => store.patch(linkId, patch),
     async listen(port = 0, host = '127.0.0.1') {
       const server = createServer(simulator.app);

@@ -58,6 +58,19 @@ export interface AuthenticateOptions {
   loginVisibleAfterReads?: number;
 }
 
+/** An authentication attempt in progress: a login page that was opened and not yet submitted. */
+export interface LoginAttempt {
+  readonly linkId: string;
+  /** The id the login page's form carries (its hidden "attempt" field). */
+  readonly attemptId: string;
+  /**
+   * Same effect as pressing "Authenticate" on that page. Closing the link does not stop it (the
+   * link stays CLOSED and gains its login fields); it throws once the link has a login, is EXPIRED
+   * or was removed.
+   */
+  authenticate(options?: AuthenticateOptions): { redirectUrl: string | null };
+}
+
 export interface RunningSimulator {
   /** http://127.0.0.1:PORT */
   url: string;
@@ -86,6 +99,11 @@ export interface Simulator {
   getLink(linkId: string): LoginLink | null;
   /** Same effect as pressing "Authenticate" on the login page; throws if the link is not OPEN. */
   authenticate(linkId: string, options?: AuthenticateOptions): { redirectUrl: string | null };
+  /**
+   * Same effect as opening the login page: starts an attempt to finish later, also after the link
+   * was closed. Throws (LoginRefusedError) if the link is not OPEN.
+   */
+  startAttempt(linkId: string): LoginAttempt;
   /** Test hook to force odd states. */
   setLink(linkId: string, patch: Partial<LoginLink>): void;
   /** Default port 0, host 127.0.0.1. */

@@ -65,6 +65,34 @@ describe('simulator controls and request log', () => {
     expect((await control('POST', '/links/dsll_unknown/authenticate', {})).status).toBe(404);
   });
 
+  it('starts an attempt over HTTP that still authenticates after the link was closed', async () => {
+    const link = await fx.createLink({ redirect_url: 'https://app.example/cb' });
+    const started = await control('POST', `/links/${link.link_id}/attempts`);
+    expect(started.status).toBe(201);
+    const { attempt_id } = await bodyOf(started);
+    expect(attempt_id).toMatch(/^[A-Za-z0-9_-]+$/);
+    await fx.api('PUT', `/ds/login/link/${link.link_id}/close`);
+
+    expect((await control('POST', `/links/${link.link_id}/authenticate`, {})).status).toBe(409);
+    const unknown = await control('POST', `/links/${link.link_id}/authenticate`, {
+      attempt_id: 'made-up',
+    });
+    expect(unknown.status).toBe(404);
+    const res = await control('POST', `/links/${link.link_id}/authenticate`, {
+      attempt_id,
+      username: 'late@example.com',
+    });
+    expect(res.status).toBe(200);
+    const url = new URL((await bodyOf(res)).redirect_url);
+    expect(url.searchParams.get('link_verifier')).toBe(link.redirect_verifier);
+    expect(fx.sim.getLink(link.link_id)).toMatchObject({
+      status_code: 'CLOSED',
+      login_username: 'late@example.com',
+    });
+    expect((await control('POST', `/links/${link.link_id}/attempts`)).status).toBe(409);
+    expect((await control('POST', '/links/dsll_unknown/attempts')).status).toBe(404);
+  });
+
   it('passes loginVisibleAfterReads through', async () => {
     const link = await fx.createLink();
     await control('POST', `/links/${link.link_id}/authenticate`, { loginVisibleAfterReads: 1 });
