@@ -1,9 +1,10 @@
-// HTTP controls under /_simulator/ for integrators' own tests: faults, logins, links, request log.
+// HTTP controls under /_simulator/ for integrators' own tests: faults, settings, logins, links, request log.
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { secretsEqual } from '../lib/constant-time';
 import type { LoginLink } from '../supermetrics/types';
 import { LoginRefusedError, type LoginRefusal } from './authentication';
 import { faultSpecProblem } from './faults';
+import { settingsProblem, type SimulatorSettings } from './settings';
 import type { FaultSpec, LoginAttempt, Simulator } from './types';
 
 export type SimulatorControls = Pick<
@@ -15,6 +16,8 @@ export type SimulatorControls = Pick<
   | 'getLink'
   | 'authenticate'
   | 'startAttempt'
+  | 'settings'
+  | 'updateSettings'
   | 'setLink'
 >;
 
@@ -37,6 +40,13 @@ export function createControlRouter(controls: SimulatorControls, apiKey: string)
   router.delete('/faults', (_req, res) => {
     controls.faults.clear();
     res.status(204).end();
+  });
+  router.get('/settings', (_req, res) => res.json(controls.settings()));
+  router.patch('/settings', (req, res) => {
+    const problem = settingsProblem(req.body);
+    if (problem) return sendProblem(res, 400, 'INVALID_SETTINGS', problem);
+    controls.updateSettings(req.body as Partial<SimulatorSettings>);
+    res.json(controls.settings());
   });
   router.get('/requests', (_req, res) => res.json(controls.requests));
   router.get('/requests/counts', (_req, res) => res.json(controls.requestCounts()));

@@ -13,6 +13,7 @@ import { LinkStore } from './link-store';
 import { createLoginRouter } from './login-pages';
 import { HourlyRateLimiter } from './rate-limit';
 import { recordRequests, RequestLog } from './request-log';
+import { DEFAULT_SETTINGS, settingsProblem, type SimulatorSettings } from './settings';
 import type { RunningSimulator, Simulator, SimulatorOptions } from './types';
 
 export type {
@@ -26,6 +27,7 @@ export type {
   SimulatorEndpoint,
   SimulatorOptions,
 } from './types';
+export type { OpenerPolicy, SimulatorSettings } from './settings';
 export { LoginRefusedError } from './authentication';
 
 interface ResolvedOptions {
@@ -33,6 +35,7 @@ interface ResolvedOptions {
   linkLimit: number;
   hourlyBudget: number;
   publicUrl: string | null;
+  settings: SimulatorSettings;
 }
 
 /** Checks the options up front, so a bad one fails at creation rather than mid-test. */
@@ -51,8 +54,14 @@ function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     publicUrl = options.publicUrl.replace(/\/+$/, '');
     if (!/^https?:\/\/[^/]/.test(publicUrl)) problems.push('publicUrl must be an http(s) URL');
   }
+  const settings: SimulatorSettings = { ...DEFAULT_SETTINGS };
+  if (options.loginPageOpenerPolicy !== undefined) {
+    const problem = settingsProblem({ loginPageOpenerPolicy: options.loginPageOpenerPolicy });
+    if (problem) problems.push(problem);
+    else settings.loginPageOpenerPolicy = options.loginPageOpenerPolicy;
+  }
   if (problems.length > 0) throw new TypeError(`Invalid simulator options: ${problems.join('; ')}`);
-  return { apiKey, linkLimit, hourlyBudget, publicUrl };
+  return { apiKey, linkLimit, hourlyBudget, publicUrl, settings };
 }
 
 function urlFor(host: string, port: number): string {
@@ -68,6 +77,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const faultQueue = new FaultQueue();
   const delays = new DelayTimers();
   const requestLog = new RequestLog();
+  let settings = resolved.settings;
   let listeningUrl: string | null = null;
 
   // Before listen() (e.g. supertest on app) login URLs fall back to the request's own host.
@@ -93,6 +103,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
           redirectUrl: authenticateLink(store, linkId, authOptions, attemptId).redirectUrl,
         }),
       };
+    },
+    settings: () => ({ ...settings }),
+    updateSettings(patch) {
+      const problem = settingsProblem(patch);
+      if (problem) throw new TypeError(`Invalid simulator settings: ${problem}`);
+      settings = { ...settings, ...patch };
     },
     setLink: (linkId, patch) => store.patch(linkId, patch),
     async listen(port = 0, host = '127.0.0.1') {
@@ -139,7 +155,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       loginBaseUrl,
     }),
   );
-  app.use(LOGIN_PREFIX, createLoginRouter({ store }));
+  app.use(LOGIN_PREFIX, createLoginRouter({ store, settings: () => settings }));
   app.use((_req, res) => {
     res.status(404).type('text').send('Not found');
   });

@@ -3,14 +3,18 @@ import express, { type RequestHandler, type Response } from 'express';
 import { authenticateLink, LoginRefusedError, startLoginAttempt } from './authentication';
 import type { LinkStore } from './link-store';
 import { loginFormPage, messagePage } from './login-page-html';
+import type { SimulatorSettings } from './settings';
 
 export interface LoginPageDeps {
   store: LinkStore;
+  /** Read on every request, so a change applies from the next one. */
+  settings(): Readonly<SimulatorSettings>;
 }
 
 export function createLoginRouter(deps: LoginPageDeps): express.Router {
   const router = express.Router();
   router.use(pageSecurityHeaders);
+  router.use(openerPolicyHeader(deps));
   router.use(express.urlencoded({ extended: false }));
   router.get('/:token', showLoginForm(deps));
   router.post('/:token/authenticate', submitAuthentication(deps));
@@ -31,6 +35,15 @@ const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
   });
   next();
 };
+
+/** Cross-Origin-Opener-Policy as the settings say, on every answer here (pages and redirects). */
+function openerPolicyHeader(deps: LoginPageDeps): RequestHandler {
+  return function setOpenerPolicy(_req, res, next) {
+    const policy = deps.settings().loginPageOpenerPolicy;
+    if (policy !== null) res.set('Cross-Origin-Opener-Policy', policy);
+    next();
+  };
+}
 
 function sendPage(res: Response, status: number, html: string): void {
   res.status(status).type('html').send(html);

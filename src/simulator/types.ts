@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Clock } from '../lib/clock';
 import type { RandomSource } from '../lib/ids';
 import type { LoginLink } from '../supermetrics/types';
+import type { OpenerPolicy, SimulatorSettings } from './settings';
 
 export interface SimulatorOptions {
   /** Bearer key accepted; default 'sandbox'. */
@@ -16,6 +17,8 @@ export interface SimulatorOptions {
   /** Base URL used to build login_url; default: the URL it listens on. */
   publicUrl?: string;
   random?: RandomSource;
+  /** Cross-Origin-Opener-Policy on the hosted login pages; default none. Changeable later by updateSettings. */
+  loginPageOpenerPolicy?: OpenerPolicy | null;
 }
 
 export type SimulatorEndpoint = 'list' | 'get' | 'create' | 'update' | 'close';
@@ -104,6 +107,10 @@ export interface Simulator {
    * was closed. Throws (LoginRefusedError) if the link is not OPEN.
    */
   startAttempt(linkId: string): LoginAttempt;
+  /** The settings in force (a copy). */
+  settings(): SimulatorSettings;
+  /** Changes settings from the next request on; throws TypeError, changing nothing, on a bad value. */
+  updateSettings(patch: Partial<SimulatorSettings>): void;
   /** Test hook to force odd states. */
   setLink(linkId: string, patch: Partial<LoginLink>): void;
   /** Default port 0, host 127.0.0.1. */
