@@ -49,6 +49,8 @@ function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     problems.push('linkLimit must be a whole number');
   if (!Number.isInteger(hourlyBudget) || hourlyBudget < 1)
     problems.push('hourlyBudget must be a whole number, at least 1');
+  if (options.clock !== undefined && typeof options.clock.now !== 'function')
+    problems.push('clock must have a now() method');
   let publicUrl: string | null = null;
   if (options.publicUrl !== undefined) {
     publicUrl = options.publicUrl.replace(/\/+$/, '');
