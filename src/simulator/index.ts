@@ -110,7 +110,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     updateSettings(patch) {
       const problem = settingsProblem(patch);
       if (problem) throw new TypeError(`Invalid simulator settings: ${problem}`);
-      settings = { ...settings, ...patch };
+      const given = Object.entries(patch).filter(([, value]) => value !== undefined);
+      settings = { ...settings, ...Object.fromEntries(given) };
     },
     setLink: (linkId, patch) => store.patch(linkId, patch),
     async listen(port = 0, host = '127.0.0.1') {

@@ -41,10 +41,12 @@ describe('simulator login page opener policy', () => {
     expect((await fx.api('GET', '/ds/login/links')).headers.get(COOP)).toBeNull();
   });
 
-  it('switches on and off at run time with updateSettings', async () => {
+  it('switches on and off at run time with updateSettings; an undefined value changes nothing', async () => {
     fx = await startSimulator();
     const link = await fx.createLink();
     fx.sim.updateSettings({ loginPageOpenerPolicy: 'same-origin' });
+    expect((await fetch(link.login_url)).headers.get(COOP)).toBe('same-origin');
+    fx.sim.updateSettings({ loginPageOpenerPolicy: undefined });
     expect((await fetch(link.login_url)).headers.get(COOP)).toBe('same-origin');
     fx.sim.updateSettings({ loginPageOpenerPolicy: null });
     expect((await fetch(link.login_url)).headers.get(COOP)).toBeNull();
