@@ -36,7 +36,7 @@ export function createApiRouter(deps: ApiRouteDeps): express.Router {
   router.use(apiResponseHeaders(deps.random));
   router.use(authenticateAndCount(deps));
   router.use(express.json());
-  router.get('/ds/login/links', (_req, res) => sendData(res, 200, deps.store.list()));
+  router.get('/ds/login/links', listLinks(deps));
   router.get('/ds/login/link/:link_id', withLinkId(getLink(deps)));
   router.post('/ds/login/link', createLink(deps));
   router.patch('/ds/login/link/:link_id', withLinkId(updateLink(deps)));
@@ -79,7 +79,8 @@ function authenticateAndCount(deps: ApiRouteDeps): RequestHandler {
 
 type LinkHandler = (linkId: string, req: Request, res: Response) => void;
 
-/** A link_id outside ^[A-Za-z0-9_-]{1,50}$ is a validation error, not a 404 (seed 001). */
+/** The Supermetrics API reference limits link_id to ^[A-Za-z0-9_-]+$ and 50 characters; outside it
+ * the answer is a 422 validation error, not a 404. */
 function withLinkId(handler: LinkHandler): RequestHandler {
   return function checkLinkId(req, res) {
     const linkId = String(req.params.link_id);
@@ -89,6 +90,16 @@ function withLinkId(handler: LinkHandler): RequestHandler {
         'link_id must match ^[A-Za-z0-9_-]+$ and be at most 50 characters.',
       );
     handler(linkId, req, res);
+  };
+}
+
+/**
+ * The Supermetrics API reference describes no filter, paging or order for the list: it answers
+ * every link of the team not yet removed, whatever its state, so query parameters are ignored.
+ */
+function listLinks(deps: ApiRouteDeps): RequestHandler {
+  return function listAllLinks(_req, res) {
+    sendData(res, 200, deps.store.list());
   };
 }
 

@@ -1,4 +1,4 @@
-// Completing a login: the username rule, the login fields, and the redirect back to the integrator.
+// Starting and completing a login: started attempts, the username rule, the login fields, and the redirect back.
 import type { LoginLink } from '../supermetrics/types';
 import type { AuthenticateOptions } from './types';
 import type { LinkStore } from './link-store';
@@ -23,22 +23,50 @@ export interface CompletedLogin {
   redirectUrl: string | null;
 }
 
-/** Authenticates an OPEN link; throws LoginRefusedError otherwise and changes nothing. */
+/** Starts an authentication attempt (what opening the login page does); only an OPEN link starts one. */
+export function startLoginAttempt(store: LinkStore, linkId: string): string {
+  const current = store.get(linkId);
+  if (!current) throw new LoginRefusedError('LINK_NOT_FOUND', `Login link ${linkId} not found`);
+  if (current.status_code !== 'OPEN') throw notOpen(linkId, current.status_code);
+  return store.startAttempt(linkId);
+}
+
+/**
+ * Authenticates an OPEN link, or a CLOSED one through an attempt started while it was OPEN:
+ * the upstream says closing a link "will not affect already started authentication attempts".
+ * An EXPIRED link, or one that already has a login, takes none. Throws LoginRefusedError
+ * otherwise and changes nothing.
+ */
 export function authenticateLink(
   store: LinkStore,
   linkId: string,
   options: AuthenticateOptions = {},
+  attemptId?: string,
 ): CompletedLogin {
   const current = store.get(linkId);
   if (!current) throw new LoginRefusedError('LINK_NOT_FOUND', `Login link ${linkId} not found`);
-  if (current.status_code !== 'OPEN')
-    throw new LoginRefusedError(
-      'LINK_NOT_OPEN',
-      `Login link ${linkId} is ${current.status_code}, not OPEN`,
-    );
+  if (current.status_code !== 'OPEN' && !finishesStartedAttempt(store, current, attemptId))
+    throw notOpen(linkId, current.status_code);
   const username = chooseUsername(current.require_username, options.username);
   const link = store.markAuthenticated(linkId, username, options.loginVisibleAfterReads ?? 0);
   return { link, redirectUrl: redirectTarget(current) };
+}
+
+function finishesStartedAttempt(
+  store: LinkStore,
+  link: LoginLink,
+  attemptId: string | undefined,
+): boolean {
+  return (
+    link.status_code === 'CLOSED' &&
+    attemptId !== undefined &&
+    store.hasStartedAttempt(link.link_id, attemptId) &&
+    !store.hasLogin(link.link_id)
+  );
+}
+
+function notOpen(linkId: string, status: string): LoginRefusedError {
+  return new LoginRefusedError('LINK_NOT_OPEN', `Login link ${linkId} is ${status}, not OPEN`);
 }
 
 /** A submitted username must equal require_username when the link sets one. */
@@ -49,7 +77,7 @@ function chooseUsername(required: string, submitted: string | undefined): string
   return submitted || DEFAULT_USERNAME;
 }
 
-/** redirect_url with link_id and link_verifier appended, keeping its own query (seed 002). */
+/** redirect_url keeping its own query, with link_id and link_verifier appended as the upstream does. */
 export function redirectTarget(link: LoginLink): string | null {
   if (link.redirect_url === '') return null;
   const url = new URL(link.redirect_url);

@@ -1,4 +1,4 @@
-// Parses the create endpoint's expiry_time: a date, a datetime or a relative string (seed 002).
+// Parses the create endpoint's expiry_time: a date, a datetime or a relative string, as the upstream accepts.
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME =

@@ -79,7 +79,7 @@ export function validateCreateLink(body: unknown, nowMs: number): Validated<Crea
   };
 }
 
-/** Update may change description only (seed 002); any other field is refused. */
+/** The Supermetrics API reference lets an update change description only; any other field is refused. */
 export function validateUpdateLink(body: unknown): Validated<{ description?: string }> {
   if (!isObject(body)) return invalid('The request body must be a JSON object.');
   const other = Object.keys(body).find((key) => key !== 'description');

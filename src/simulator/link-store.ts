@@ -7,6 +7,8 @@ import { dataSourceName } from './data-sources';
 const REMOVAL_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 const USER_ID = 'usr_1';
 const USER_EMAIL = 'info@supermetrics.com';
+/** Started attempts kept per link (the newest), so a page reloaded in a loop cannot grow memory. */
+const MAX_ATTEMPTS_PER_LINK = 64;
 
 export interface NewLink {
   dsId: string;
@@ -26,6 +28,8 @@ interface StoredLink {
   loginToken: string;
   /** API GETs left that still show the login fields as null (simulated upstream lag). */
   hiddenLoginReads: number;
+  /** Authentication attempts started (login page opened) while the link was OPEN. */
+  attempts: Set<string>;
 }
 
 export class LinkStore {
@@ -67,6 +71,7 @@ export class LinkStore {
       expiryMs: input.expiryMs,
       loginToken,
       hiddenLoginReads: 0,
+      attempts: new Set(),
     });
     this.linkIdsByToken.set(loginToken, linkId);
     this.openIds.add(linkId);
@@ -87,7 +92,10 @@ export class LinkStore {
     return open;
   }
 
-  /** The list endpoint's entries, oldest first: no redirect or login fields (seed 002). */
+  /**
+   * The list endpoint's entries in creation order (the reference states no order, so clients
+   * must not rely on one); the upstream's list omits the redirect and login fields.
+   */
   list(): LoginLinkSummary[] {
     return this.liveLinks().map((stored) => toSummary(this.view(stored)));
   }
@@ -106,6 +114,30 @@ export class LinkStore {
     return linkId !== undefined && this.live(linkId) ? linkId : null;
   }
 
+  /** Records a started authentication attempt and returns its id; the caller has checked the link is OPEN. */
+  startAttempt(linkId: string): string {
+    const stored = this.live(linkId);
+    if (!stored) throw new Error(`Unknown login link ${linkId}`);
+    const attemptId = randomToken(18, this.random);
+    stored.attempts.add(attemptId);
+    if (stored.attempts.size > MAX_ATTEMPTS_PER_LINK) {
+      const oldest = stored.attempts.values().next().value as string;
+      stored.attempts.delete(oldest);
+    }
+    return attemptId;
+  }
+
+  /** Whether attemptId was started on this link while it was OPEN. */
+  hasStartedAttempt(linkId: string, attemptId: string): boolean {
+    return this.live(linkId)?.attempts.has(attemptId) ?? false;
+  }
+
+  /** Whether an authentication succeeded on the link (also while its login fields read as null). */
+  hasLogin(linkId: string): boolean {
+    const stored = this.live(linkId);
+    return stored !== null && stored.link.login_id !== null;
+  }
+
   updateDescription(linkId: string, description: string): LoginLink | null {
     const stored = this.live(linkId);
     if (!stored) return null;
@@ -113,7 +145,8 @@ export class LinkStore {
     return this.view(stored);
   }
 
-  /** Closing a link that is already CLOSED or EXPIRED leaves it as it is (our reading of seed 002). */
+  /** Closing a link that is already CLOSED or EXPIRED leaves it as it is: the reference says nothing
+   * of closing twice, and a close that reopened or re-dated a link would be the odder reading. */
   close(linkId: string): LoginLink | null {
     const stored = this.live(linkId);
     if (!stored) return null;
@@ -121,7 +154,7 @@ export class LinkStore {
     return this.view(stored);
   }
 
-  /** Records a successful authentication; the caller has checked the link is OPEN. */
+  /** Records a successful authentication; the caller has checked that the link may take it. */
   markAuthenticated(linkId: string, username: string, hiddenLoginReads: number): LoginLink {
     const stored = this.live(linkId);
     if (!stored) throw new Error(`Unknown login link ${linkId}`);
@@ -132,6 +165,8 @@ export class LinkStore {
       login_time: isoSeconds(this.clock.now()),
     });
     stored.hiddenLoginReads = Math.max(0, Math.floor(hiddenLoginReads));
+    // One login per link: no other started attempt can finish now.
+    stored.attempts.clear();
     return this.view(stored);
   }
 
@@ -153,7 +188,7 @@ export class LinkStore {
       .filter((stored): stored is StoredLink => stored !== null);
   }
 
-  /** The stored link, unless it is older than 90 days: then it is removed (seed 002). */
+  /** The stored link, unless it is older than 90 days: the upstream removes those, whatever their state. */
   private live(linkId: string): StoredLink | null {
     const stored = this.links.get(linkId);
     if (!stored) return null;

@@ -36,10 +36,19 @@ function loginPath(link: LoginLink, token: string): string {
   }
 }
 
-/** The form a user sees at login_url, optionally with the reason a submission was refused. */
-export function loginFormPage(link: LoginLink, token: string, error?: string): string {
+export interface LoginForm {
+  /** The attempt this page started; Authenticate submits it, so it finishes after a close. */
+  attemptId: string;
+  /** Why the previous submission was refused, if it was. */
+  error?: string;
+}
+
+/** The form a user sees at login_url. */
+export function loginFormPage(link: LoginLink, token: string, form: LoginForm): string {
   const action = escapeHtml(loginPath(link, token));
-  const problem = error ? `<p role="alert"><strong>${escapeHtml(error)}</strong></p>` : '';
+  const problem = form.error
+    ? `<p role="alert"><strong>${escapeHtml(form.error)}</strong></p>`
+    : '';
   const required = link.require_username
     ? `<p>This link requires the username <strong>${escapeHtml(link.require_username)}</strong>.</p>`
     : '';
@@ -50,6 +59,7 @@ export function loginFormPage(link: LoginLink, token: string, error?: string): s
       required,
       problem,
       `<form method="post" action="${action}/authenticate">`,
+      `<input type="hidden" name="attempt" value="${escapeHtml(form.attemptId)}">`,
       '<label for="username">Username</label>',
       `<input id="username" name="username" type="text" value="${escapeHtml(link.require_username)}" autocomplete="username">`,
       '<button type="submit">Authenticate</button></form>',

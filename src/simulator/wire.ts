@@ -46,7 +46,7 @@ export function sendValidationError(res: Response, description: string): void {
   );
 }
 
-/** The upstream answers an unknown link with a flat body, not the envelope (seed 001). */
+/** The Supermetrics API reference gives 404 LINK_NOT_FOUND a flat body, not the error envelope. */
 export function sendLinkNotFound(res: Response): void {
   sendJson(res, 404, { error: 'LINK_NOT_FOUND', message: LINK_NOT_FOUND_MESSAGE });
 }

@@ -65,6 +65,34 @@ describe('simulator controls and request log', () => {
     expect((await control('POST', '/links/dsll_unknown/authenticate', {})).status).toBe(404);
   });
 
+  it('starts an attempt over HTTP that still authenticates after the link was closed', async () => {
+    const link = await fx.createLink({ redirect_url: 'https://app.example/cb' });
+    const started = await control('POST', `/links/${link.link_id}/attempts`);
+    expect(started.status).toBe(201);
+    const { attempt_id } = await bodyOf(started);
+    expect(attempt_id).toMatch(/^[A-Za-z0-9_-]+$/);
+    await fx.api('PUT', `/ds/login/link/${link.link_id}/close`);
+
+    expect((await control('POST', `/links/${link.link_id}/authenticate`, {})).status).toBe(409);
+    const unknown = await control('POST', `/links/${link.link_id}/authenticate`, {
+      attempt_id: 'made-up',
+    });
+    expect(unknown.status).toBe(404);
+    const res = await control('POST', `/links/${link.link_id}/authenticate`, {
+      attempt_id,
+      username: 'late@example.com',
+    });
+    expect(res.status).toBe(200);
+    const url = new URL((await bodyOf(res)).redirect_url);
+    expect(url.searchParams.get('link_verifier')).toBe(link.redirect_verifier);
+    expect(fx.sim.getLink(link.link_id)).toMatchObject({
+      status_code: 'CLOSED',
+      login_username: 'late@example.com',
+    });
+    expect((await control('POST', `/links/${link.link_id}/attempts`)).status).toBe(409);
+    expect((await control('POST', '/links/dsll_unknown/attempts')).status).toBe(404);
+  });
+
   it('passes loginVisibleAfterReads through', async () => {
     const link = await fx.createLink();
     await control('POST', `/links/${link.link_id}/authenticate`, { loginVisibleAfterReads: 1 });
@@ -113,6 +141,60 @@ describe('simulator controls and request log', () => {
     const overHttp = await bodyOf(await control('GET', '/requests'));
     expect(overHttp).toHaveLength(9);
     expect(overHttp[5]).toMatchObject({ endpoint: 'login', method: 'GET' });
+  });
+
+  it('counts requests per endpoint, so a test can tell list reads from single-link reads', async () => {
+    const a = await fx.createLink();
+    const b = await fx.createLink();
+    await fx.api('GET', '/ds/login/links');
+    await fx.api('GET', `/ds/login/link/${a.link_id}`);
+    await fx.api('GET', `/ds/login/link/${b.link_id}`);
+    await fx.api('GET', `/ds/login/link/${a.link_id}`, undefined, { authorization: 'Bearer no' });
+    await fx.api('PUT', `/ds/login/link/${b.link_id}/close`);
+    await fetch(a.login_url);
+
+    expect(fx.sim.requestCounts()).toEqual({
+      list: 1,
+      get: 3,
+      create: 2,
+      update: 0,
+      close: 1,
+      login: 1,
+      other: 0,
+    });
+    const reads = fx.sim.requests.filter((r) => r.endpoint === 'get').map((r) => r.linkId);
+    expect(reads).toEqual([a.link_id, b.link_id, a.link_id]);
+    expect(fx.sim.requests.filter((r) => r.linkId === null).map((r) => r.endpoint)).toEqual([
+      'create',
+      'create',
+      'list',
+      'login',
+    ]);
+  });
+
+  it('keeps counting when the log array is emptied in place, and clearRequests resets both', async () => {
+    await fx.api('GET', '/ds/login/links');
+    fx.sim.requests.length = 0;
+    await fx.api('GET', '/ds/login/links');
+    expect(fx.sim.requests).toHaveLength(1);
+    expect(fx.sim.requestCounts().list).toBe(2);
+
+    const log = fx.sim.requests;
+    fx.sim.clearRequests();
+    expect(log).toHaveLength(0);
+    expect(Object.values(fx.sim.requestCounts())).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    await fx.api('GET', '/ds/login/link/dsll_x');
+    expect(log).toEqual([expect.objectContaining({ endpoint: 'get', linkId: 'dsll_x' })]);
+  });
+
+  it('reads and clears the counts over HTTP', async () => {
+    await fx.api('GET', '/ds/login/links');
+    await fx.api('GET', '/ds/login/link/dsll_x');
+    const counts = await bodyOf(await control('GET', '/requests/counts'));
+    expect(counts).toMatchObject({ list: 1, get: 1, create: 0 });
+    expect((await control('DELETE', '/requests')).status).toBe(204);
+    expect(fx.sim.requests).toEqual([]);
+    expect(fx.sim.requestCounts()).toMatchObject({ list: 0, get: 0, other: 0 });
   });
 
   it('records requests that a fault dropped', async () => {

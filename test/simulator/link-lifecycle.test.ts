@@ -188,6 +188,74 @@ describe('simulator link lifecycle', () => {
     });
   });
 
+  describe('list filters and states', () => {
+    const SUMMARY_FIELDS = [
+      'created_time',
+      'description',
+      'ds_id',
+      'ds_name',
+      'expiry_time',
+      'link_id',
+      'login_url',
+      'require_username',
+      'status_code',
+      'user_email',
+      'user_id',
+    ];
+
+    it('lists every link in every state, an authenticated one without its login fields', async () => {
+      const open = await fx.createLink();
+      const closed = await fx.createLink();
+      const authenticated = await fx.createLink({ redirect_url: 'https://app.example/cb' });
+      const expiring = await fx.createLink({ expiry_time: '1 hour' });
+      await fx.api('PUT', `/ds/login/link/${closed.link_id}/close`);
+      fx.sim.authenticate(authenticated.link_id, { username: 'me@example.com' });
+      fx.clock.advance(60 * 60 * 1000);
+
+      const body = await bodyOf(await fx.api('GET', '/ds/login/links'));
+      expect(
+        body.data.map((l: { link_id: string; status_code: string }) => [l.link_id, l.status_code]),
+      ).toEqual([
+        [open.link_id, 'OPEN'],
+        [closed.link_id, 'CLOSED'],
+        [authenticated.link_id, 'CLOSED'],
+        [expiring.link_id, 'EXPIRED'],
+      ]);
+      for (const entry of body.data) expect(Object.keys(entry).sort()).toEqual(SUMMARY_FIELDS);
+      const full = fx.sim.getLink(authenticated.link_id)!;
+      expect(full.login_id).toMatch(/^dsl_/);
+      const summary = Object.fromEntries(
+        Object.entries(full).filter(([field]) => SUMMARY_FIELDS.includes(field)),
+      );
+      expect(body.data[2]).toEqual(summary);
+    });
+
+    it('ignores query parameters: the upstream describes no filter or paging', async () => {
+      const open = await fx.createLink();
+      const closed = await fx.createLink();
+      await fx.api('PUT', `/ds/login/link/${closed.link_id}/close`);
+      const res = await fx.api('GET', '/ds/login/links?status_code=OPEN&limit=1&offset=1');
+      expect(res.status).toBe(200);
+      const body = await bodyOf(res);
+      expect(Object.keys(body).sort()).toEqual(['data', 'meta']);
+      expect(Object.keys(body.meta)).toEqual(['request_id']);
+      expect(body.data.map((l: { link_id: string }) => l.link_id)).toEqual([
+        open.link_id,
+        closed.link_id,
+      ]);
+    });
+
+    it('does not use up a lagged read of the login fields', async () => {
+      const link = await fx.createLink();
+      fx.sim.authenticate(link.link_id, { loginVisibleAfterReads: 1 });
+      const listed = (await bodyOf(await fx.api('GET', '/ds/login/links'))).data;
+      expect(listed[0].status_code).toBe('CLOSED');
+      const first = (await bodyOf(await fx.api('GET', `/ds/login/link/${link.link_id}`))).data;
+      const second = (await bodyOf(await fx.api('GET', `/ds/login/link/${link.link_id}`))).data;
+      expect([first.login_id, typeof second.login_id]).toEqual([null, 'string']);
+    });
+  });
+
   describe('update (PATCH)', () => {
     it('changes the description and answers with the link', async () => {
       const link = await fx.createLink({ description: 'old' });

@@ -1,4 +1,4 @@
-// The login pages behind login_url: the form, Authenticate with its redirect, refusals and Cancel.
+// The login pages behind login_url: the form, Authenticate with its redirect, refusals, Cancel and started attempts.
 import { bodyOf, startSimulator, T0, type SimulatorFixture } from './simulator-fixture';
 import { isoSeconds } from '../../src/lib/clock';
 
@@ -9,6 +9,15 @@ function form(fields: Record<string, string>): RequestInit {
     body: new URLSearchParams(fields).toString(),
     redirect: 'manual',
   };
+}
+
+/** Opens the login page as a browser would and returns the attempt its form carries. */
+async function openLoginPage(loginUrl: string): Promise<string> {
+  const res = await fetch(loginUrl);
+  expect(res.status).toBe(200);
+  const attempt = /<input type="hidden" name="attempt" value="([^"]+)">/.exec(await res.text());
+  expect(attempt).not.toBeNull();
+  return attempt![1]!;
 }
 
 describe('simulator login pages', () => {
@@ -134,6 +143,186 @@ describe('simulator login pages', () => {
     expect((await res.text()).toLowerCase()).toContain('cancelled');
     expect(fx.sim.getLink(link.link_id)).toMatchObject({ status_code: 'OPEN', login_id: null });
     expect((await fetch(link.login_url)).status).toBe(200);
+  });
+
+  describe('closing does not end a started attempt', () => {
+    const close = (linkId: string) => fx.api('PUT', `/ds/login/link/${linkId}/close`);
+
+    it('finishes a page opened while OPEN after the link was closed: CLOSED with login fields, 303 to redirect_url', async () => {
+      const link = await fx.createLink({ redirect_url: 'https://app.example/cb?state=abc' });
+      const attempt = await openLoginPage(link.login_url);
+      expect((await close(link.link_id)).status).toBe(200);
+      fx.clock.advance(7000);
+
+      const res = await fetch(
+        `${link.login_url}/authenticate`,
+        form({ username: 'late@example.com', attempt }),
+      );
+      expect(res.status).toBe(303);
+      const location = new URL(res.headers.get('location')!);
+      expect(location.searchParams.get('state')).toBe('abc');
+      expect(location.searchParams.get('link_id')).toBe(link.link_id);
+      expect(location.searchParams.get('link_verifier')).toBe(link.redirect_verifier);
+      const after = await bodyOf(await fx.api('GET', `/ds/login/link/${link.link_id}`));
+      expect(after.data).toEqual({
+        ...link,
+        status_code: 'CLOSED',
+        login_id: expect.stringMatching(/^dsl_[A-Za-z0-9_-]+$/),
+        login_username: 'late@example.com',
+        login_time: isoSeconds(T0 + 7000),
+      });
+    });
+
+    it('does not authenticate from a page opened after the close', async () => {
+      const link = await fx.createLink({ redirect_url: 'https://app.example/cb' });
+      const other = await fx.createLink();
+      const otherAttempt = await openLoginPage(other.login_url);
+      await close(link.link_id);
+
+      const page = await fetch(link.login_url);
+      expect(page.status).toBe(410);
+      const html = await page.text();
+      expect(html).toContain('CLOSED');
+      expect(html).not.toContain('name="attempt"');
+      const forms: Record<string, string>[] = [
+        {},
+        { attempt: otherAttempt },
+        { attempt: 'made-up' },
+      ];
+      for (const fields of forms) {
+        const res = await fetch(
+          `${link.login_url}/authenticate`,
+          form({ username: 'me@example.com', ...fields }),
+        );
+        expect(res.status).toBe(410);
+        expect(res.headers.get('location')).toBeNull();
+      }
+      expect(fx.sim.getLink(link.link_id)).toMatchObject({ status_code: 'CLOSED', login_id: null });
+    });
+
+    it('gives each page view its own attempt, and only one of them logs in', async () => {
+      const link = await fx.createLink({ redirect_url: 'https://app.example/cb' });
+      const first = await openLoginPage(link.login_url);
+      const second = await openLoginPage(link.login_url);
+      expect(first).not.toBe(second);
+      await close(link.link_id);
+
+      const won = await fetch(`${link.login_url}/authenticate`, form({ attempt: second }));
+      expect(won.status).toBe(303);
+      const lost = await fetch(
+        `${link.login_url}/authenticate`,
+        form({ username: 'other@example.com', attempt: first }),
+      );
+      expect(lost.status).toBe(410);
+      expect(fx.sim.getLink(link.link_id)?.login_username).toBe('user@example.com');
+    });
+
+    it('keeps the attempt on a refused username, so the corrected form still finishes', async () => {
+      const link = await fx.createLink({
+        require_username: 'owner@example.com',
+        redirect_url: 'https://app.example/cb',
+      });
+      const attempt = await openLoginPage(link.login_url);
+      await close(link.link_id);
+
+      const refused = await fetch(
+        `${link.login_url}/authenticate`,
+        form({ username: 'intruder@example.com', attempt }),
+      );
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain(`name="attempt" value="${attempt}"`);
+      const ok = await fetch(
+        `${link.login_url}/authenticate`,
+        form({ username: 'owner@example.com', attempt }),
+      );
+      expect(ok.status).toBe(303);
+      expect(fx.sim.getLink(link.link_id)).toMatchObject({
+        status_code: 'CLOSED',
+        login_username: 'owner@example.com',
+      });
+    });
+
+    it('still finishes once the closed link passes its expiry_time (a CLOSED link never reads EXPIRED)', async () => {
+      const link = await fx.createLink({ expiry_time: '1 hour' });
+      const attempt = await openLoginPage(link.login_url);
+      await close(link.link_id);
+      fx.clock.advance(2 * 60 * 60 * 1000);
+      const res = await fetch(`${link.login_url}/authenticate`, form({ attempt }));
+      expect(res.status).toBe(200);
+      expect(fx.sim.getLink(link.link_id)).toMatchObject({
+        status_code: 'CLOSED',
+        login_id: expect.stringMatching(/^dsl_/),
+      });
+    });
+
+    it('does not finish on a link that expired without being closed', async () => {
+      const link = await fx.createLink({ expiry_time: '1 hour' });
+      const attempt = await openLoginPage(link.login_url);
+      fx.clock.advance(60 * 60 * 1000);
+      const res = await fetch(`${link.login_url}/authenticate`, form({ attempt }));
+      expect(res.status).toBe(410);
+      expect(await res.text()).toContain('EXPIRED');
+      expect(fx.sim.getLink(link.link_id)).toMatchObject({
+        status_code: 'EXPIRED',
+        login_id: null,
+      });
+    });
+  });
+
+  describe('startAttempt() hook', () => {
+    it('finishes after the link was closed, like a page opened before the close', async () => {
+      const link = await fx.createLink({ redirect_url: 'https://app.example/cb?&my_state=1' });
+      const attempt = fx.sim.startAttempt(link.link_id);
+      expect(attempt.linkId).toBe(link.link_id);
+      await fx.api('PUT', `/ds/login/link/${link.link_id}/close`);
+      expect(() => fx.sim.authenticate(link.link_id)).toThrow(/not OPEN/);
+
+      const { redirectUrl } = attempt.authenticate({ username: 'late@example.com' });
+      const url = new URL(redirectUrl!);
+      expect(url.searchParams.get('my_state')).toBe('1');
+      expect(url.searchParams.get('link_id')).toBe(link.link_id);
+      expect(url.searchParams.get('link_verifier')).toBe(link.redirect_verifier);
+      expect(fx.sim.getLink(link.link_id)).toMatchObject({
+        status_code: 'CLOSED',
+        login_username: 'late@example.com',
+        login_id: expect.stringMatching(/^dsl_/),
+      });
+    });
+
+    it('is finished by the login page form too, with its attemptId', async () => {
+      const link = await fx.createLink({ redirect_url: 'https://app.example/cb' });
+      const attempt = fx.sim.startAttempt(link.link_id);
+      await fx.api('PUT', `/ds/login/link/${link.link_id}/close`);
+      const res = await fetch(
+        `${link.login_url}/authenticate`,
+        form({ attempt: attempt.attemptId }),
+      );
+      expect(res.status).toBe(303);
+      expect(fx.sim.getLink(link.link_id)?.login_id).toMatch(/^dsl_/);
+    });
+
+    it('cannot start on a link that is not OPEN, and finishes only once', async () => {
+      const closed = await fx.createLink();
+      await fx.api('PUT', `/ds/login/link/${closed.link_id}/close`);
+      expect(() => fx.sim.startAttempt(closed.link_id)).toThrow(/not OPEN/);
+      expect(() => fx.sim.startAttempt('dsll_unknown')).toThrow(/not found/);
+
+      const link = await fx.createLink();
+      const first = fx.sim.startAttempt(link.link_id);
+      const second = fx.sim.startAttempt(link.link_id);
+      first.authenticate({ username: 'first@example.com' });
+      expect(() => second.authenticate({ username: 'second@example.com' })).toThrow(/not OPEN/);
+      expect(fx.sim.getLink(link.link_id)?.login_username).toBe('first@example.com');
+    });
+
+    it('remembers the newest 64 attempts of a link, so reloads cannot grow memory', async () => {
+      const link = await fx.createLink();
+      const attempts = Array.from({ length: 65 }, () => fx.sim.startAttempt(link.link_id));
+      await fx.api('PUT', `/ds/login/link/${link.link_id}/close`);
+      expect(() => attempts[0]!.authenticate()).toThrow(/not OPEN/);
+      expect(attempts[1]!.authenticate()).toEqual({ redirectUrl: null });
+      expect(fx.sim.getLink(link.link_id)?.login_id).toMatch(/^dsl_/);
+    });
   });
 
   describe('authenticate() hook', () => {
