@@ -25,15 +25,15 @@ export function checkRules(input: RuleInput): string[] {
   return [...checkCombinations(input), ...checkProduction(input)];
 }
 
-function checkCombinations({ value, isSet }: RuleInput): string[] {
+function checkCombinations({ isSet }: RuleInput): string[] {
   const problems: string[] = [];
-  if (value('REDIS_URL') && isSet('REDIS_CLUSTER_NODES'))
+  if (isSet('REDIS_URL') && isSet('REDIS_CLUSTER_NODES'))
     problems.push('REDIS_URL and REDIS_CLUSTER_NODES: set one, not both');
   if (isSet('TLS_CERT_FILE') !== isSet('TLS_KEY_FILE'))
     problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
   if (isSet('TLS_CERT_FILE') && isSet('TRUST_PROXY'))
     problems.push('TLS_CERT_FILE and TRUST_PROXY: choose HTTPS here or TLS at a proxy, not both');
-  if (value('WEBHOOK_URL') && !isSet('WEBHOOK_SECRET'))
+  if (isSet('WEBHOOK_URL') && !isSet('WEBHOOK_SECRET'))
     problems.push('WEBHOOK_SECRET: required when WEBHOOK_URL is set');
   return problems;
 }
@@ -43,13 +43,13 @@ function checkProduction({ value, isSet }: RuleInput): string[] {
   if (value('NODE_ENV') !== 'production') return [];
   const problems: string[] = [];
   if (!isSet('SUPERMETRICS_API_KEY')) problems.push('SUPERMETRICS_API_KEY: required in production');
-  if (!value('REDIS_URL') && !isSet('REDIS_CLUSTER_NODES'))
+  if (!isSet('REDIS_URL') && !isSet('REDIS_CLUSTER_NODES'))
     problems.push('REDIS_URL or REDIS_CLUSTER_NODES: required in production (no in-memory store)');
   if (!isSet('API_KEYS') || value('API_KEYS')?.length === 0)
     problems.push('API_KEYS: required in production');
   const publicUrl = value('PUBLIC_URL');
-  if (!publicUrl) problems.push('PUBLIC_URL: required in production (an https URL)');
-  else if (new URL(publicUrl).protocol !== 'https:')
+  if (!isSet('PUBLIC_URL')) problems.push('PUBLIC_URL: required in production (an https URL)');
+  else if (publicUrl && new URL(publicUrl).protocol !== 'https:')
     problems.push('PUBLIC_URL: must be https in production');
   if (!isSet('TLS_CERT_FILE') && !isSet('TRUST_PROXY'))
     problems.push('TLS_CERT_FILE/TLS_KEY_FILE or TRUST_PROXY: one is required in production');
