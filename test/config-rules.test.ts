@@ -1,4 +1,5 @@
 // loadConfig's rules across variables: pairs that exclude each other, and what production requires.
+import { loadConfig } from '../src/config';
 import { problemsOf } from './helpers/config-problems';
 
 const production = {
@@ -28,6 +29,27 @@ describe('loadConfig: a variable set to an invalid value', () => {
     expect(problemsOf({ REDIS_URL: 'http://redis', REDIS_CLUSTER_NODES: 'a:7000' })).toEqual([
       'REDIS_URL: must be a redis:// or rediss:// URL (got "http://redis")',
       'REDIS_URL and REDIS_CLUSTER_NODES: set one, not both',
+    ]);
+  });
+});
+
+describe('loadConfig: pairs that exclude each other', () => {
+  it('refuses TLS files together with TRUST_PROXY (HTTPS here or at a proxy, not both)', () => {
+    expect(
+      problemsOf({ TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem', TRUST_PROXY: '1' }),
+    ).toEqual(['TLS_CERT_FILE and TRUST_PROXY: choose HTTPS here or TLS at a proxy, not both']);
+  });
+});
+
+describe('loadConfig: production', () => {
+  it('counts only NODE_ENV=production as production', () => {
+    for (const value of ['development', 'test'])
+      expect(loadConfig({ NODE_ENV: value }).mode).toBe('development');
+  });
+
+  it('refuses an API_KEYS with no key in it', () => {
+    expect(problemsOf({ ...production, API_KEYS: ' , ' })).toEqual([
+      'API_KEYS: required in production',
     ]);
   });
 });
