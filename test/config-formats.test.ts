@@ -27,6 +27,12 @@ describe('loadConfig: Redis', () => {
     });
   });
 
+  it('refuses a cluster node list with no node in it', () => {
+    expect(problemsOf({ REDIS_CLUSTER_NODES: ' , ' })).toEqual([
+      'REDIS_CLUSTER_NODES: must list at least one host:port',
+    ]);
+  });
+
   it('names every malformed cluster node', () => {
     expect(problemsOf({ REDIS_CLUSTER_NODES: 'a:0, b:70000, c:7000' })).toEqual([
       'REDIS_CLUSTER_NODES: "a:0" must be host:port',

@@ -28,6 +28,7 @@ export const trustProxy = text.transform((value, ctx): number | string[] => {
 
 /** `host:port,host:port`; an IPv6 host may be bracketed (`[::1]:7000`). */
 export const clusterNodes = list.transform((nodes, ctx) => {
+  if (nodes.length === 0) return refuse(ctx, 'must list at least one host:port');
   const parsed: { host: string; port: number }[] = [];
   for (const node of nodes) {
     const match = /^(.+):(\d{1,5})$/.exec(node);
