@@ -1,4 +1,4 @@
-// loadConfig's variables with a format of their own: proxies, cluster nodes, keys, secrets, URLs.
+// loadConfig's variables with a format of their own (proxies, cluster nodes, keys, URLs), and spaces.
 import { loadConfig } from '../src/config';
 import { problemsOf } from './helpers/config-problems';
 
@@ -67,5 +67,23 @@ describe('loadConfig: SUPERMETRICS_API_URL', () => {
     expect(problemsOf({ SUPERMETRICS_API_URL: 'api.example.com' })).toEqual([
       'SUPERMETRICS_API_URL: must be an absolute http(s) URL (got "api.example.com")',
     ]);
+  });
+});
+
+describe('loadConfig: spaces around a value', () => {
+  it('are ignored for ports, levels, flags and keys alike', () => {
+    const config = loadConfig({
+      PORT: ' 9443 ',
+      LOG_LEVEL: ' debug ',
+      LOG_PRETTY: 'true ',
+      SIMULATOR_PORT: ' 9001',
+      SIMULATOR_API_KEY: ' k9 ',
+    });
+    expect(config).toMatchObject({
+      port: 9443,
+      logLevel: 'debug',
+      logPretty: true,
+      simulator: { port: 9001, apiKey: 'k9' },
+    });
   });
 });

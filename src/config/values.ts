@@ -1,12 +1,17 @@
 // The kinds of value an environment variable holds (whole numbers, URLs, lists…), each a zod schema.
 import { z } from 'zod';
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+/** Surrounding spaces are dropped and a blank value is unset, so `PORT=` keeps the default. */
+function trimToUndefined(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
 
-/** A variable: blank counts as unset, so `.env` lines like `PORT=` keep the default. */
-export const variable = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema);
+/** One environment variable, read through `schema` once trimmed. */
+export const variable = <T extends z.ZodType>(schema: T) => z.preprocess(trimToUndefined, schema);
 
-export const text = z.string().trim();
+export const text = z.string();
 
 /** An address to listen on: all interfaces unless set. */
 export const listenAddress = text.default('0.0.0.0');
@@ -18,12 +23,7 @@ export const wholeNumber = (min: number, max: number, message: string) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, message);
 
-const PORT_MESSAGE = 'must be a whole number from 1 to 65535';
-/** A TCP port, written without surrounding spaces. */
-export const port = z
-  .string()
-  .regex(/^\d+$/, PORT_MESSAGE)
-  .pipe(wholeNumber(1, 65535, PORT_MESSAGE));
+export const port = wholeNumber(1, 65535, 'must be a whole number from 1 to 65535');
 
 /** Whole seconds; timers past about 24 days overflow in Node, so callers keep `max` well below. */
 export const seconds = (min: number, max: number) =>
