@@ -1,5 +1,6 @@
 // Entry of `npm run simulator`: serves the upstream stand-in on SIMULATOR_PORT until signalled.
-import { ConfigError, loadSimulatorConfig } from '../config';
+import { ConfigError } from '../config/config-error';
+import { loadSimulatorConfig } from './config';
 import { createSimulator } from './index';
 
 async function main(): Promise<void> {
