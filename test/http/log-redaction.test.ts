@@ -1,3 +1,4 @@
+// No Authorization header, API key, state, verifier or query in any log line, on success and error paths.
 import supertest from 'supertest';
 import { createApp } from '../../src/app';
 import { createMemoryRateLimiters } from '../../src/http/rate-limit';

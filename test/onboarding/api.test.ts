@@ -1,3 +1,4 @@
+// The integrator API /v1/onboardings: auth, create (validation, upstream errors, Idempotency-Key), get, list, cancel.
 import supertest from 'supertest';
 import { ManualClock } from '../../src/lib/clock';
 import { API_KEY, PUBLIC_URL, startHarness, type Harness } from '../helpers/service-harness';

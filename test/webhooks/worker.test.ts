@@ -1,3 +1,4 @@
+// The webhook worker on an in-memory queue: retries, dead letters, concurrency, stop and drained().
 import { ManualClock } from '../../src/lib/clock';
 import { MemoryStore } from '../../src/store/memory-store';
 import type { QueuedWebhook } from '../../src/store/store';
