@@ -1,3 +1,4 @@
+// loadConfig for RATE_LIMIT_CALLBACK and RATE_LIMIT_API: defaults, blanks, refused values.
 import { loadConfig } from '../src/config';
 import { problemsOf } from './helpers/config-problems';
 

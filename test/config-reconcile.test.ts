@@ -1,3 +1,4 @@
+// loadConfig for RECONCILE_BUDGET_SHARE (and the re-check default) and LOG_PRETTY: defaults, blanks, refusals.
 import { loadConfig } from '../src/config';
 import { problemsOf } from './helpers/config-problems';
 

@@ -1,3 +1,4 @@
+// loadConfig for webhook delivery and PUBLIC_URL; loadSimulatorConfig reads only its own variables.
 import { loadConfig, loadSimulatorConfig } from '../src/config';
 import { problemsOf } from './helpers/config-problems';
 

@@ -1,3 +1,4 @@
+// loadConfig: sandbox with no configuration, production's required variables, all invalid values at once.
 import { loadConfig } from '../src/config';
 import { problemsOf } from './helpers/config-problems';
 

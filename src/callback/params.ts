@@ -10,7 +10,7 @@ export interface CallbackParams {
 }
 
 const MAX_QUERY_LENGTH = 2048;
-// The upstream's redirect_verifier is at most 255 characters (seed 001); visible ASCII only.
+// The Supermetrics API reference caps redirect_verifier at 255 characters; visible ASCII only.
 const VERIFIER_PATTERN = /^[\x21-\x7E]{1,255}$/;
 
 function invalid(message: string): AppError {

@@ -1,4 +1,4 @@
-// How upstream failures of the integrator API's calls reach the integrator (interface.md "Integrator API").
+// How upstream failures of the integrator API's calls reach the integrator (README "Integrator API").
 import { AppError } from '../errors';
 import { SupermetricsError } from '../supermetrics/errors';
 

@@ -1,4 +1,4 @@
-// The wire form of an onboarding (interface.md "Onboarding"): the stored record minus the state hash.
+// The wire form of an onboarding (README "Integrator API", Onboarding): the stored record minus the state hash.
 import type { OnboardingRecord } from '../store/store';
 
 export type OnboardingView = Omit<

@@ -2,7 +2,7 @@
 import type { RateLimitInfo } from '../supermetrics/types';
 
 export const WINDOW_MS = 60 * 60 * 1000;
-/** Assumed X-RateLimit-Limit until the upstream has sent one (the seeds' documented example). */
+/** Assumed X-RateLimit-Limit until the upstream has sent one: the API reference's example, 100 an hour. */
 export const ASSUMED_HOURLY_LIMIT = 100;
 /** Share of the hour's allowance usable at once at the start of a window, so a backlog is not stalled. */
 const BURST_FRACTION = 0.05;

@@ -1,4 +1,4 @@
-// Reads the upstream's two error body shapes: the standard envelope and the flat 404 form (seed 001).
+// Reads the upstream's two error body shapes: the standard envelope and the flat 404 of an unknown link.
 import { z } from 'zod';
 
 export interface UpstreamErrorBody {
@@ -21,7 +21,7 @@ const envelopeSchema = z.object({
   }),
 });
 
-// Seed 001's 404: `{"error":"LINK_NOT_FOUND","message":…}` with no meta.
+// The API reference's 404 for an unknown link: `{"error":"LINK_NOT_FOUND","message":…}`, with no meta.
 const flatSchema = z.object({ error: code, message: z.string() });
 
 const MESSAGE_MAX = 255;

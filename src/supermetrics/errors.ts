@@ -7,7 +7,7 @@ export type SupermetricsErrorKind =
   | 'network'
   /** Connect, headers or body timeout. */
   | 'timeout'
-  /** A 2xx/4xx/5xx body that is not what the seeds describe (HTML from a proxy, truncated JSON). */
+  /** A 2xx/4xx/5xx body in none of the documented shapes (HTML from a proxy, truncated JSON). */
   | 'malformed'
   /** Refused locally before any request: e.g. a link_id that breaks the pattern. */
   | 'invalid_input';

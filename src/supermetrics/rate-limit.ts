@@ -1,4 +1,4 @@
-// Reads X-RateLimit-Limit / X-RateLimit-Remaining (seed 001) into integers or null.
+// Reads X-RateLimit-Limit (per hour) and X-RateLimit-Remaining (left in the window) as integers or null.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RateLimitInfo } from './types';
 

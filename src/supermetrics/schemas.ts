@@ -1,4 +1,4 @@
-// Zod schemas for the upstream's success bodies (seed 001 max lengths), compiled once at load.
+// Zod schemas for the upstream's success bodies, capped at the API reference's field lengths; compiled once.
 import { z } from 'zod';
 import type { LoginLink, LoginLinkSummary } from './types';
 
@@ -35,7 +35,8 @@ export const loginLinkSchema: z.ZodType<LoginLink> = z.object({
   ...redirectAndLoginFields,
 });
 
-// List entries lack the redirect and login fields (seed 002); accept them if they ever appear.
+// The API reference lists no redirect or login fields for GET /ds/login/links entries; accept them if they
+// ever appear.
 export const loginLinkSummarySchema: z.ZodType<LoginLinkSummary> = z.object({
   ...linkFields,
   redirect_url: redirectAndLoginFields.redirect_url.optional(),

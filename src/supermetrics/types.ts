@@ -1,8 +1,8 @@
-// The upstream's wire types (seeds 001/002) and the client's public interface.
+// The upstream's wire types, as the Supermetrics API reference gives them, and the client's public interface.
 
 export type LinkStatus = 'OPEN' | 'CLOSED' | 'EXPIRED';
 
-/** A login link as GET/POST/PATCH/PUT close return it (seed 001 "LoginLink"). */
+/** A login link as GET/POST/PATCH/PUT close return it (the API reference's LoginLink object). */
 export interface LoginLink {
   link_id: string;
   status_code: LinkStatus;
@@ -22,7 +22,7 @@ export interface LoginLink {
   login_username: string | null;
 }
 
-/** A list entry (seed 002 "List login links"): no redirect or login fields. */
+/** An entry of GET /ds/login/links: the API reference lists no redirect or login fields for it. */
 export type LoginLinkSummary = Omit<
   LoginLink,
   'redirect_url' | 'redirect_verifier' | 'login_id' | 'login_time' | 'login_username'
@@ -91,5 +91,5 @@ export interface SupermetricsClient {
   close(): Promise<void>;
 }
 
-/** The upstream's link_id rule (seed 001: ^[A-Za-z0-9_-]+$, max 50). */
+/** The upstream's link_id rule: the API reference gives ^[A-Za-z0-9_-]+$ and at most 50 characters. */
 export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{1,50}$/;

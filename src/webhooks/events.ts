@@ -1,4 +1,4 @@
-// Webhook event bodies (interface.md "Webhook"), built when the onboarding changes so the outbox holds them.
+// Webhook event bodies (README "Webhook"), built when the onboarding changes so the outbox holds them.
 import type { Clock } from '../lib/clock';
 import { cryptoRandom, randomToken, type RandomSource } from '../lib/ids';
 import type { Completion, OnboardingRecord, OutboxEvent } from '../store/store';

@@ -32,6 +32,11 @@ export interface WebhookWorker {
   stop(deadlineMs?: number): Promise<void>;
   /** Resolves when nothing is in flight (for tests and shutdown). */
   idle(): Promise<void>;
+  /**
+   * Resolves once a look at the queue, begun after this call, found nothing due with nothing in flight:
+   * everything due by the clock's time then was delivered or settled (for tests; only while running).
+   */
+  drained(): Promise<void>;
 }
 
 export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
@@ -45,6 +50,8 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   let handedBack = false;
   let loop: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
+  /** Callers of drained() that no claim begun since has answered. */
+  let drainWaiters: (() => void)[] = [];
 
   function wake(): void {
     wakeUp?.();
@@ -134,15 +141,22 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
     while (running) {
       const free = concurrency - inFlight.size;
       let claimed = 0;
+      // Only a claim begun after drained() was called may answer it: an enqueue may have preceded the call.
+      const waiters = drainWaiters;
+      drainWaiters = [];
+      let foundNothing = false;
       if (free > 0) {
         try {
           const webhooks = await deps.queue.claimDue(deps.clock.now(), leaseMs, free);
           claimed = webhooks.length;
+          foundNothing = claimed === 0;
           for (const webhook of webhooks) if (running) begin(webhook);
         } catch (err) {
           deps.logger.warn({ err }, 'webhook queue unreachable; will retry');
         }
       }
+      if (foundNothing && inFlight.size === 0) for (const resolve of waiters) resolve();
+      else drainWaiters.push(...waiters);
       if (running && (claimed === 0 || claimed < free)) await waitForWork();
       else if (running && free <= 0) await waitForWork();
     }
@@ -150,6 +164,13 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
 
   async function idle(): Promise<void> {
     while (inFlight.size > 0) await Promise.all(inFlight.values());
+  }
+
+  function drained(): Promise<void> {
+    return new Promise((resolve) => {
+      drainWaiters.push(resolve);
+      wake();
+    });
   }
 
   return {
@@ -160,6 +181,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
     },
     wake,
     idle,
+    drained,
     async stop(deadlineMs = 8000) {
       running = false;
       wake();

@@ -1,3 +1,4 @@
+// GET /callback over the simulator: success, replays, return_url redirects, each failure code, races, outages.
 import supertest from 'supertest';
 import { startHarness, type Harness } from '../helpers/service-harness';
 

@@ -1,3 +1,4 @@
+// /callback answers only GET: a HEAD is refused with 405 and completes nothing.
 import supertest from 'supertest';
 import { startHarness, type Harness } from '../helpers/service-harness';
 

@@ -1,3 +1,4 @@
+// One onboarding in headless Chromium on the sandbox: login_url, the simulator's page, the result page.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { Agent, request } from 'undici';

@@ -1,3 +1,4 @@
+// No Authorization header, API key, state, verifier or query in any log line, on success and error paths.
 import supertest from 'supertest';
 import { captureLog, type CapturedLog } from '../helpers/log-capture';
 import { API_KEY, startHarness, type Harness } from '../helpers/service-harness';

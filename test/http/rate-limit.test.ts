@@ -1,3 +1,4 @@
+// Rate limits per client address (callback) and per API key: in Redis and shared, closed without Redis, in memory.
 import Redis from 'ioredis';
 import supertest from 'supertest';
 import { createApp } from '../../src/app';

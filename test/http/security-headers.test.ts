@@ -1,3 +1,4 @@
+// Security headers and content security policies on every route: API answers, callback pages, redirects.
 import { createHash } from 'node:crypto';
 import supertest from 'supertest';
 import { PAGE_CSP } from '../../src/callback/pages';

@@ -1,3 +1,4 @@
+// startServer: TLS 1.2 or newer, certificate reload for new connections, close() draining then cutting.
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import {

@@ -1,3 +1,4 @@
+// TRUST_PROXY: X-Forwarded-Proto and X-Forwarded-For are honoured from the trusted hop only, else ignored.
 import supertest from 'supertest';
 import { createApp } from '../../src/app';
 import { createRedisRateLimiters } from '../../src/http/rate-limit';

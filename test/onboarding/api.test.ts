@@ -1,3 +1,4 @@
+// The integrator API /v1/onboardings: auth, create (validation, upstream errors, Idempotency-Key), get, list, cancel.
 import supertest from 'supertest';
 import { ManualClock } from '../../src/lib/clock';
 import { API_KEY, PUBLIC_URL, startHarness, type Harness } from '../helpers/service-harness';
@@ -115,6 +116,11 @@ describe('integrator API: /v1/onboardings', () => {
         .api('post', '/v1/onboardings')
         .send({ ds_id: 'GA', expiry_time: 'whenever' });
       expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('UNPROCESSABLE_ENTITY');
+      // The receiver leaves reading expiry_time to the upstream: it was asked, and refused.
+      expect(h.sim.requests.filter((r) => r.endpoint === 'create')).toHaveLength(1);
+      expect(res.body.error.message).toMatch(/^The upstream refused the request/);
+      expect((await h.api('get', '/v1/onboardings').expect(200)).body.data).toEqual([]);
     });
 
     it('answers 403 LINK_LIMIT_EXCEEDED when the team has five open links', async () => {
@@ -147,8 +153,8 @@ describe('integrator API: /v1/onboardings', () => {
       expect(h.sim.requests.filter((r) => r.endpoint === 'create')).toHaveLength(1);
     });
 
-    it('refuses an Idempotency-Key reused with another body', async () => {
-      await h
+    it('refuses an Idempotency-Key reused with another body, creating no second upstream link', async () => {
+      const first = await h
         .api('post', '/v1/onboardings')
         .set('Idempotency-Key', 'order-43')
         .send({ ds_id: 'GA' })
@@ -158,6 +164,15 @@ describe('integrator API: /v1/onboardings', () => {
         .set('Idempotency-Key', 'order-43')
         .send({ ds_id: 'AW' });
       expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({
+        code: 'UNPROCESSABLE_ENTITY',
+        field: 'Idempotency-Key',
+      });
+      expect(h.sim.requests.filter((r) => r.endpoint === 'create')).toHaveLength(1);
+      const list = await h.api('get', '/v1/onboardings').expect(200);
+      expect(list.body.data.map((o: { onboarding_id: string }) => o.onboarding_id)).toEqual([
+        first.body.data.onboarding_id,
+      ]);
     });
 
     it('lets a key be used again after the upstream refused the first try', async () => {

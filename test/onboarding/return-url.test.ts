@@ -1,3 +1,4 @@
+// return_url: only RETURN_URL_ORIGINS, stored in canonical form; hostile values refused at POST /v1/onboardings.
 import { AppError } from '../../src/errors';
 import { checkReturnUrl } from '../../src/onboarding/return-url';
 import { startHarness, type Harness } from '../helpers/service-harness';

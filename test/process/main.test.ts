@@ -1,3 +1,4 @@
+// The service as a process: sandbox banner, production refusals, SIGTERM and SIGHUP, rate-limit settings.
 import { X509Certificate } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// Webhooks survive a crash: SIGKILL mid-delivery loses nothing, SIGTERM hands a hanging delivery back.
 import { spawn, type ChildProcess } from 'node:child_process';
 import Redis from 'ioredis';
 import { createRedisStorage } from '../../src/store/storage';

@@ -1,3 +1,4 @@
+// Webhook delivery to a real receiver: retries, signatures, dead letters, redelivery, two instances sharing a queue.
 import supertest from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/service-harness';

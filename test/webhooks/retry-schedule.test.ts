@@ -1,3 +1,4 @@
+// The webhook retry schedule: at least 24 hours, growing delays with jitter, Retry-After, a last step.
 import { DEFAULT_RETRY_DELAYS_MS, nextRetry } from '../../src/webhooks/retry-schedule';
 
 describe('webhook retry schedule', () => {

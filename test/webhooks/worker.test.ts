@@ -1,3 +1,4 @@
+// The webhook worker on an in-memory queue: retries, dead letters, concurrency, stop and drained().
 import { ManualClock } from '../../src/lib/clock';
 import { createMemoryStorage, type MemoryStorage } from '../../src/store/storage';
 import type { QueuedWebhook } from '../../src/store/store';
@@ -145,8 +146,38 @@ describe('webhook worker', () => {
     expect(await t.store.webhookQueue.claimDue(t.clock.now(), 1000, 10)).toHaveLength(1);
     await enqueue(t.store, t.clock, 'msg_after_stop');
     t.worker.wake();
-    await new Promise((r) => setTimeout(r, 30));
+    // One turn of the event loop runs all that the wake set off (the queue is in memory): a worker
+    // still claiming would have taken and attempted the new webhook by now.
+    await new Promise((r) => setImmediate(r));
     expect(t.attempts).toHaveLength(1);
+    // The new webhook is still waiting, unclaimed, for another instance.
+    expect(await t.store.webhookQueue.claimDue(t.clock.now(), 1000, 10)).toMatchObject([
+      { webhook_id: 'msg_after_stop' },
+    ]);
     release();
+  });
+
+  it('drained() resolves once everything due was delivered and nothing is in flight', async () => {
+    const t = setup([], { concurrency: 1 });
+    worker = t.worker;
+    for (let i = 0; i < 3; i++) await enqueue(t.store, t.clock, `msg_d${i}`);
+    t.worker.start();
+    await t.worker.drained();
+    expect(t.attempts.map((w) => w.webhook_id).sort()).toEqual(['msg_d0', 'msg_d1', 'msg_d2']);
+    await expect(t.store.webhookQueue.stats(t.clock.now())).resolves.toMatchObject({ depth: 0 });
+  });
+
+  it('drained() waits for webhooks that fall due when the clock moves on', async () => {
+    const t = setup([{ result: 'retry', error: 'HTTP 500', retryAfterSeconds: null }]);
+    worker = t.worker;
+    await enqueue(t.store, t.clock);
+    t.worker.start();
+    // The retry waits 1 s on the clock: not due yet, so the queue counts as drained.
+    await t.worker.drained();
+    expect(t.attempts).toHaveLength(1);
+    t.clock.advance(1000);
+    await t.worker.drained();
+    expect(t.attempts).toHaveLength(2);
+    await expect(t.store.webhookQueue.stats(t.clock.now())).resolves.toMatchObject({ depth: 0 });
   });
 });
