@@ -1,4 +1,4 @@
-// Idempotency claims and outbox events as stored strings, and TTL checks shared by both stores.
+// Idempotency claims and outbox events as stored strings, shared by both onboarding stores.
 import type { OutboxEvent } from './store';
 
 /** The claim value, written with a fixed key order so a script can match its prefix without cjson. */
@@ -24,13 +24,3 @@ export function decodeOutboxEvent(value: string): OutboxEvent {
   const parsed = JSON.parse(value) as OutboxEvent;
   return { webhook_id: parsed.webhook_id, body: parsed.body };
 }
-
-export function checkTtlSeconds(name: string, seconds: number): number {
-  if (!Number.isSafeInteger(seconds) || seconds < 1) {
-    throw new RangeError(`${name} must be a positive whole number of seconds.`);
-  }
-  return seconds;
-}
-
-/** Index entries older than this are trimmed: nothing is kept longer (completed records live 90 days). */
-export const INDEX_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;

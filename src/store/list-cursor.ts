@@ -58,10 +58,3 @@ export function createdScore(createdTime: string): number {
   if (!Number.isSafeInteger(ms)) throw new RangeError(`created_time is not a valid time.`);
   return ms;
 }
-
-export function checkListLimit(limit: number): number {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new RangeError('limit must be an integer from 1 to 100.');
-  }
-  return limit;
-}

@@ -1,17 +1,11 @@
 // The in-memory store, for sandbox mode and quick starts only: same semantics as Redis, in one process.
+import * as check from './checks';
+import { INDEX_RETENTION_MS } from './retention';
 import type { Clock } from '../lib/clock';
-import {
-  INDEX_RETENTION_MS,
-  checkTtlSeconds,
-  decodeClaim,
-  decodeOutboxEvent,
-  encodeClaim,
-  encodeOutboxEvent,
-} from './claim-codec';
+import { decodeClaim, decodeOutboxEvent, encodeClaim, encodeOutboxEvent } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
 import { storeKeys, type StoreKeys } from './keys';
 import {
-  checkListLimit,
   compareNewestFirst,
   comesAfter,
   createdScore,
@@ -65,7 +59,7 @@ export class MemoryOnboardingStore implements OnboardingStore {
 
   async createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void> {
     const key = this.keys.record(record.onboarding_id);
-    checkTtlSeconds('pendingTtlSeconds', pendingTtlSeconds);
+    check.ttlSeconds('pendingTtlSeconds', pendingTtlSeconds);
     const score = createdScore(record.created_time);
     this.sweepExpired();
     if (this.live(this.records, key)) throw new DuplicateOnboardingError(record.onboarding_id);
@@ -81,7 +75,7 @@ export class MemoryOnboardingStore implements OnboardingStore {
   }
 
   async listOnboardings(query: ListQuery): Promise<ListPage> {
-    const limit = checkListLimit(query.limit);
+    const limit = check.listLimit(query.limit);
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
     const entries: IndexPosition[] = [...this.index]
       .map(([onboardingId, score]) => ({ onboardingId, score }))
@@ -110,7 +104,7 @@ export class MemoryOnboardingStore implements OnboardingStore {
     completedTtlSeconds: number,
   ): Promise<CompleteResult> {
     const key = this.keys.record(onboardingId);
-    checkTtlSeconds('completedTtlSeconds', completedTtlSeconds);
+    check.ttlSeconds('completedTtlSeconds', completedTtlSeconds);
     const stored = this.live(this.records, key);
     const record = stored && decodeRecord(stored.value);
     if (!stored || !record) return { outcome: 'not_found' };
@@ -123,13 +117,7 @@ export class MemoryOnboardingStore implements OnboardingStore {
     }
     applyChanges(stored.value, completionChanges(completion));
     stored.expiresAt = this.expiry(completedTtlSeconds);
-    const outboxKey = this.keys.outbox(onboardingId);
-    const outbox = this.live(this.outboxes, outboxKey) ?? { value: [], expiresAt: 0 };
-    if (event !== null) outbox.value.push(encodeOutboxEvent(event));
-    if (outbox.value.length > 0) {
-      outbox.expiresAt = stored.expiresAt;
-      this.outboxes.set(outboxKey, outbox);
-    }
+    this.appendToOutbox(onboardingId, event, stored.expiresAt);
     return { outcome: 'completed', record: this.readRecord(onboardingId) as OnboardingRecord };
   }
 
@@ -164,20 +152,13 @@ export class MemoryOnboardingStore implements OnboardingStore {
       ttlSeconds,
     );
     if ('outcome' in ended) return ended;
-    const { stored } = ended;
-    const outboxKey = this.keys.outbox(onboardingId);
-    const outbox = this.live(this.outboxes, outboxKey) ?? { value: [], expiresAt: 0 };
-    if (event !== null) outbox.value.push(encodeOutboxEvent(event));
-    if (outbox.value.length > 0) {
-      outbox.expiresAt = stored.expiresAt;
-      this.outboxes.set(outboxKey, outbox);
-    }
+    this.appendToOutbox(onboardingId, event, ended.stored.expiresAt);
     return { outcome: 'expired', record: this.readRecord(onboardingId) as OnboardingRecord };
   }
 
   async claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyResult> {
     const key = this.keys.idempotency(claim.key);
-    checkTtlSeconds('ttlSeconds', claim.ttlSeconds);
+    check.ttlSeconds('ttlSeconds', claim.ttlSeconds);
     const existing = this.live(this.claims, key);
     if (existing) return { outcome: 'exists', ...decodeClaim(existing.value) };
     this.claims.set(key, {
@@ -206,6 +187,17 @@ export class MemoryOnboardingStore implements OnboardingStore {
     return stored ? Math.ceil((stored.expiresAt - this.clock.now()) / 1000) : null;
   }
 
+  /** Adds the event (if any) to the outbox, which lives as long as its record, as the scripts do. */
+  private appendToOutbox(onboardingId: string, event: OutboxEvent | null, expiresAt: number): void {
+    const outboxKey = this.keys.outbox(onboardingId);
+    const outbox = this.live(this.outboxes, outboxKey) ?? { value: [], expiresAt: 0 };
+    if (event !== null) outbox.value.push(encodeOutboxEvent(event));
+    if (outbox.value.length > 0) {
+      outbox.expiresAt = expiresAt;
+      this.outboxes.set(outboxKey, outbox);
+    }
+  }
+
   /** Pending → another status with these fields and a new TTL (the cancel and expire scripts' common part). */
   private endPending(
     onboardingId: string,
@@ -215,7 +207,7 @@ export class MemoryOnboardingStore implements OnboardingStore {
     | { stored: Expiring<HashFields> }
     | { outcome: 'not_found' }
     | { outcome: 'not_pending'; record: OnboardingRecord } {
-    checkTtlSeconds('ttlSeconds', ttlSeconds);
+    check.ttlSeconds('ttlSeconds', ttlSeconds);
     const stored = this.live(this.records, this.keys.record(onboardingId));
     const record = stored && decodeRecord(stored.value);
     if (!stored || !record) return { outcome: 'not_found' };

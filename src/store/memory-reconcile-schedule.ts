@@ -1,11 +1,5 @@
 // The reconciliation schedule in memory, for sandbox mode: the Redis schedule's semantics, one call at a time.
-import {
-  checkBudgetCap,
-  checkClaimMax,
-  checkLeaseMs,
-  checkOnboardingId,
-  checkTimeMs,
-} from './reconcile-schedule-codec';
+import * as check from './checks';
 import type { ReconcileSchedule } from './store';
 
 /** Budget windows older than this are forgotten. */
@@ -17,22 +11,22 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
   private pausedUntil = 0;
 
   async scheduleCheck(onboardingId: string, atMs: number): Promise<void> {
-    this.due.set(checkOnboardingId(onboardingId), checkTimeMs('atMs', atMs));
+    this.due.set(check.onboardingId(onboardingId), check.timeMs('atMs', atMs));
   }
 
   async claimDueChecks(nowMs: number, leaseMs: number, max: number): Promise<string[]> {
-    checkTimeMs('nowMs', nowMs);
-    const leaseEnd = nowMs + checkLeaseMs(leaseMs);
+    check.timeMs('nowMs', nowMs);
+    const leaseEnd = nowMs + check.leaseMs(leaseMs);
     const ids = this.earliestFirst()
       .filter(([, at]) => at <= nowMs)
-      .slice(0, checkClaimMax(max))
+      .slice(0, check.claimMax(max))
       .map(([id]) => id);
     for (const id of ids) this.due.set(id, leaseEnd);
     return ids;
   }
 
   async dropCheck(onboardingId: string): Promise<void> {
-    this.due.delete(checkOnboardingId(onboardingId));
+    this.due.delete(check.onboardingId(onboardingId));
   }
 
   async countChecks(): Promise<number> {
@@ -41,13 +35,13 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
 
   async listChecks(max: number): Promise<string[]> {
     return this.earliestFirst()
-      .slice(0, checkClaimMax(max))
+      .slice(0, check.claimMax(max))
       .map(([id]) => id);
   }
 
   async spendReconcileBudget(windowStartMs: number, cap: number): Promise<boolean> {
-    checkTimeMs('windowStartMs', windowStartMs);
-    checkBudgetCap(cap);
+    check.timeMs('windowStartMs', windowStartMs);
+    check.budgetCap(cap);
     for (const start of this.spent.keys()) {
       if (start < windowStartMs - KEEP_WINDOWS_MS) this.spent.delete(start);
     }
@@ -58,7 +52,7 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
   }
 
   async pauseUpstream(untilMs: number): Promise<void> {
-    this.pausedUntil = Math.max(this.pausedUntil, checkTimeMs('untilMs', untilMs));
+    this.pausedUntil = Math.max(this.pausedUntil, check.timeMs('untilMs', untilMs));
   }
 
   async upstreamPausedUntil(): Promise<number> {

@@ -1,5 +1,6 @@
 // The webhook queue in memory, for sandbox mode: the Redis queue's semantics with Maps, one call at a time.
-import { checkListLimit } from './list-cursor';
+import * as check from './checks';
+import { DELIVERED_RETENTION_MS } from './retention';
 import type {
   DeadLetter,
   OutboxEvent,
@@ -8,13 +9,6 @@ import type {
   WebhookQueueStats,
 } from './store';
 import {
-  DELIVERED_RETENTION_MS,
-  checkAttempts,
-  checkClaimMax,
-  checkLeaseMs,
-  checkOnboardingId,
-  checkTimeMs,
-  checkWebhookId,
   compareDeadLettersNewestFirst,
   deadLetterComesAfter,
   decodeDeadLetterCursor,
@@ -45,9 +39,9 @@ export class MemoryWebhookQueue implements WebhookQueue {
   private readonly delivered = new Map<string, number>();
 
   async enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
-    checkOnboardingId(onboardingId);
-    checkTimeMs('nowMs', nowMs);
-    events.forEach((event) => checkWebhookId(event.webhook_id));
+    check.onboardingId(onboardingId);
+    check.timeMs('nowMs', nowMs);
+    events.forEach((event) => check.webhookId(event.webhook_id));
     for (const { webhook_id: id, body } of events) {
       if (this.events.has(id) || this.dead.has(id) || this.delivered.has(id)) continue;
       this.events.set(id, {
@@ -62,12 +56,12 @@ export class MemoryWebhookQueue implements WebhookQueue {
   }
 
   async claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]> {
-    checkTimeMs('nowMs', nowMs);
-    const leaseEnd = nowMs + checkLeaseMs(leaseMs);
+    check.timeMs('nowMs', nowMs);
+    const leaseEnd = nowMs + check.leaseMs(leaseMs);
     const members = [...this.due]
       .filter(([, score]) => score <= nowMs)
       .sort(([a, sa], [b, sb]) => sa - sb || (a < b ? -1 : a > b ? 1 : 0))
-      .slice(0, checkClaimMax(max))
+      .slice(0, check.claimMax(max))
       .map(([member]) => member);
     const webhooks: QueuedWebhook[] = [];
     for (const member of members) {
@@ -85,8 +79,8 @@ export class MemoryWebhookQueue implements WebhookQueue {
   }
 
   async ackWebhook(webhookId: string, nowMs: number): Promise<void> {
-    const id = checkWebhookId(webhookId);
-    checkTimeMs('nowMs', nowMs);
+    const id = check.webhookId(webhookId);
+    check.timeMs('nowMs', nowMs);
     this.due.delete(webhookMember(id));
     if (this.events.delete(id)) this.attempts.delete(id);
     this.delivered.set(id, nowMs);
@@ -100,9 +94,9 @@ export class MemoryWebhookQueue implements WebhookQueue {
     attempts: number,
     lastError: string,
   ): Promise<void> {
-    const id = checkWebhookId(webhookId);
-    checkTimeMs('atMs', atMs);
-    checkAttempts(attempts);
+    const id = check.webhookId(webhookId);
+    check.timeMs('atMs', atMs);
+    check.attempts(attempts);
     if (!this.events.has(id)) return;
     this.attempts.set(id, { attempts, last_error: lastError });
     this.due.set(webhookMember(id), atMs);
@@ -114,9 +108,9 @@ export class MemoryWebhookQueue implements WebhookQueue {
     lastError: string,
     nowMs: number,
   ): Promise<void> {
-    const id = checkWebhookId(webhookId);
-    checkAttempts(attempts);
-    checkTimeMs('nowMs', nowMs);
+    const id = check.webhookId(webhookId);
+    check.attempts(attempts);
+    check.timeMs('nowMs', nowMs);
     const entry = this.events.get(id);
     if (!entry) return;
     this.dead.set(id, { entry, deadAt: nowMs });
@@ -127,7 +121,7 @@ export class MemoryWebhookQueue implements WebhookQueue {
 
   async releaseLease(webhookId: string, atMs: number): Promise<void> {
     const member = webhookMember(webhookId);
-    checkTimeMs('atMs', atMs);
+    check.timeMs('atMs', atMs);
     if (this.due.has(member)) this.due.set(member, atMs);
   }
 
@@ -135,7 +129,7 @@ export class MemoryWebhookQueue implements WebhookQueue {
     limit: number,
     cursor?: string,
   ): Promise<{ items: DeadLetter[]; nextCursor: string | null }> {
-    checkListLimit(limit);
+    check.listLimit(limit);
     const after = cursor === undefined ? null : decodeDeadLetterCursor(cursor);
     const positions = [...this.dead]
       .map(([webhookId, { deadAt }]) => ({ webhookId, deadAt }))
@@ -154,8 +148,8 @@ export class MemoryWebhookQueue implements WebhookQueue {
   }
 
   async redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean> {
-    const id = checkWebhookId(webhookId);
-    checkTimeMs('nowMs', nowMs);
+    const id = check.webhookId(webhookId);
+    check.timeMs('nowMs', nowMs);
     const dead = this.dead.get(id);
     if (!dead) return false;
     this.events.set(id, dead.entry);
@@ -167,7 +161,7 @@ export class MemoryWebhookQueue implements WebhookQueue {
   }
 
   async stats(nowMs: number): Promise<WebhookQueueStats> {
-    checkTimeMs('nowMs', nowMs);
+    check.timeMs('nowMs', nowMs);
     let oldest: number | null = null;
     for (const { enqueued_at } of this.events.values()) {
       if (oldest === null || enqueued_at < oldest) oldest = enqueued_at;

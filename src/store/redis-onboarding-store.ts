@@ -1,8 +1,8 @@
 // Onboardings in Redis: records as hashes with a TTL, a created-time index, and every change one Lua script.
+import * as check from './checks';
+import { INDEX_RETENTION_MS } from './retention';
 import type { Clock } from '../lib/clock';
 import {
-  INDEX_RETENTION_MS,
-  checkTtlSeconds,
   claimPrefix,
   decodeClaim,
   decodeOutboxEvent,
@@ -12,7 +12,6 @@ import {
 import { DuplicateOnboardingError } from './errors';
 import type { StoreKeys } from './keys';
 import {
-  checkListLimit,
   comesAfter,
   createdScore,
   decodeCursor,
@@ -61,7 +60,7 @@ export class RedisOnboardingStore implements OnboardingStore {
 
   async createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void> {
     const recordKey = this.keys.record(record.onboarding_id);
-    checkTtlSeconds('pendingTtlSeconds', pendingTtlSeconds);
+    check.ttlSeconds('pendingTtlSeconds', pendingTtlSeconds);
     const score = createdScore(record.created_time);
     // The index lives in another slot, so it is a separate step, and it goes first: a record is then
     // never unlisted, and an entry whose record never came is skipped by readers.
@@ -83,7 +82,7 @@ export class RedisOnboardingStore implements OnboardingStore {
   }
 
   async listOnboardings(query: ListQuery): Promise<ListPage> {
-    const limit = checkListLimit(query.limit);
+    const limit = check.listLimit(query.limit);
     let position = query.cursor === undefined ? null : decodeCursor(query.cursor);
     // Unfiltered, one entry of lookahead tells whether there is a next page; filtered, read wider.
     const batchSize = query.status === undefined ? limit + 1 : Math.min(limit * 5, 500);
@@ -143,7 +142,7 @@ export class RedisOnboardingStore implements OnboardingStore {
     completedTtlSeconds: number,
   ): Promise<CompleteResult> {
     const recordKey = this.keys.record(onboardingId);
-    checkTtlSeconds('completedTtlSeconds', completedTtlSeconds);
+    check.ttlSeconds('completedTtlSeconds', completedTtlSeconds);
     const changes = completionChanges(completion);
     const reply = await this.scripts.completeOnboarding(recordKey, this.keys.outbox(onboardingId), {
       linkId: completion.link_id,
@@ -165,7 +164,7 @@ export class RedisOnboardingStore implements OnboardingStore {
     ttlSeconds: number,
   ): Promise<CancelResult> {
     const recordKey = this.keys.record(onboardingId);
-    checkTtlSeconds('ttlSeconds', ttlSeconds);
+    check.ttlSeconds('ttlSeconds', ttlSeconds);
     const reply = await this.scripts.cancelOnboarding(recordKey, time, ttlSeconds);
     return outcomeWithRecord(reply) as CancelResult;
   }
@@ -177,7 +176,7 @@ export class RedisOnboardingStore implements OnboardingStore {
     ttlSeconds: number,
   ): Promise<ExpireResult> {
     const recordKey = this.keys.record(onboardingId);
-    checkTtlSeconds('ttlSeconds', ttlSeconds);
+    check.ttlSeconds('ttlSeconds', ttlSeconds);
     const reply = await this.scripts.expireOnboarding(recordKey, this.keys.outbox(onboardingId), {
       time,
       ttl: ttlSeconds,
@@ -188,7 +187,7 @@ export class RedisOnboardingStore implements OnboardingStore {
 
   async claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyResult> {
     const key = this.keys.idempotency(claim.key);
-    checkTtlSeconds('ttlSeconds', claim.ttlSeconds);
+    check.ttlSeconds('ttlSeconds', claim.ttlSeconds);
     const value = encodeClaim(claim.onboardingId, claim.fingerprint);
     // A claim can expire between SET NX and GET; then the next SET NX may win. Two tries suffice.
     for (let attempt = 0; attempt < 3; attempt++) {

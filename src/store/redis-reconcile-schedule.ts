@@ -1,13 +1,7 @@
 // The reconciliation schedule in Redis: a due set, per-window budget counters and the pause, one `{reconcile}` slot.
+import * as check from './checks';
+import { BUDGET_KEY_TTL_SECONDS } from './retention';
 import type { ReconcileKeys } from './keys';
-import {
-  BUDGET_KEY_TTL_SECONDS,
-  checkBudgetCap,
-  checkClaimMax,
-  checkLeaseMs,
-  checkOnboardingId,
-  checkTimeMs,
-} from './reconcile-schedule-codec';
 import type { RedisClient } from './scripts';
 import type { ReconcileSchedule } from './store';
 
@@ -62,24 +56,24 @@ export class RedisReconcileSchedule implements ReconcileSchedule {
   async scheduleCheck(onboardingId: string, atMs: number): Promise<void> {
     await this.redis.zadd(
       this.keys.due,
-      checkTimeMs('atMs', atMs),
-      checkOnboardingId(onboardingId),
+      check.timeMs('atMs', atMs),
+      check.onboardingId(onboardingId),
     );
   }
 
   async claimDueChecks(nowMs: number, leaseMs: number, max: number): Promise<string[]> {
-    checkTimeMs('nowMs', nowMs);
-    const leaseEnd = nowMs + checkLeaseMs(leaseMs);
+    check.timeMs('nowMs', nowMs);
+    const leaseEnd = nowMs + check.leaseMs(leaseMs);
     return (await this.run.llrClaimChecks(
       this.keys.due,
       nowMs,
       leaseEnd,
-      checkClaimMax(max),
+      check.claimMax(max),
     )) as string[];
   }
 
   async dropCheck(onboardingId: string): Promise<void> {
-    await this.redis.zrem(this.keys.due, checkOnboardingId(onboardingId));
+    await this.redis.zrem(this.keys.due, check.onboardingId(onboardingId));
   }
 
   countChecks(): Promise<number> {
@@ -87,21 +81,21 @@ export class RedisReconcileSchedule implements ReconcileSchedule {
   }
 
   listChecks(max: number): Promise<string[]> {
-    return this.redis.zrange(this.keys.due, 0, checkClaimMax(max) - 1);
+    return this.redis.zrange(this.keys.due, 0, check.claimMax(max) - 1);
   }
 
   async spendReconcileBudget(windowStartMs: number, cap: number): Promise<boolean> {
-    const key = this.keys.budget(checkTimeMs('windowStartMs', windowStartMs));
+    const key = this.keys.budget(check.timeMs('windowStartMs', windowStartMs));
     const spent = await this.run.llrSpendReconcileBudget(
       key,
-      checkBudgetCap(cap),
+      check.budgetCap(cap),
       BUDGET_KEY_TTL_SECONDS,
     );
     return spent === 1;
   }
 
   async pauseUpstream(untilMs: number): Promise<void> {
-    await this.run.llrPauseUpstream(this.keys.pausedUntil, checkTimeMs('untilMs', untilMs));
+    await this.run.llrPauseUpstream(this.keys.pausedUntil, check.timeMs('untilMs', untilMs));
   }
 
   async upstreamPausedUntil(): Promise<number> {

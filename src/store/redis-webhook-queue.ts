@@ -1,6 +1,7 @@
 // The webhook queue in Redis: one due set of webhooks, every step one script on one slot.
+import * as check from './checks';
+import { DELIVERED_RETENTION_MS } from './retention';
 import type { WebhookQueueKeys } from './keys';
-import { checkListLimit } from './list-cursor';
 import type { RedisClient, StoreScripts } from './scripts';
 import type {
   DeadLetter,
@@ -10,13 +11,6 @@ import type {
   WebhookQueueStats,
 } from './store';
 import {
-  DELIVERED_RETENTION_MS,
-  checkAttempts,
-  checkClaimMax,
-  checkLeaseMs,
-  checkOnboardingId,
-  checkTimeMs,
-  checkWebhookId,
   deadLetterComesAfter,
   decodeDeadLetterCursor,
   decodeProgress,
@@ -43,10 +37,10 @@ export class RedisWebhookQueue implements WebhookQueue {
   }
 
   async enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
-    checkOnboardingId(onboardingId);
-    checkTimeMs('nowMs', nowMs);
+    check.onboardingId(onboardingId);
+    check.timeMs('nowMs', nowMs);
     const pairs = events.flatMap((event) => [
-      checkWebhookId(event.webhook_id),
+      check.webhookId(event.webhook_id),
       encodeQueueEntry({
         webhook_id: event.webhook_id,
         onboarding_id: onboardingId,
@@ -58,8 +52,12 @@ export class RedisWebhookQueue implements WebhookQueue {
   }
 
   async claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]> {
-    checkTimeMs('nowMs', nowMs);
-    const flat = await this.scripts.claim(nowMs, nowMs + checkLeaseMs(leaseMs), checkClaimMax(max));
+    check.timeMs('nowMs', nowMs);
+    const flat = await this.scripts.claim(
+      nowMs,
+      nowMs + check.leaseMs(leaseMs),
+      check.claimMax(max),
+    );
     const webhooks: QueuedWebhook[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const entry = decodeQueueEntry(flat[i] as string);
@@ -69,8 +67,8 @@ export class RedisWebhookQueue implements WebhookQueue {
   }
 
   async ackWebhook(webhookId: string, nowMs: number): Promise<void> {
-    checkTimeMs('nowMs', nowMs);
-    await this.scripts.ack(checkWebhookId(webhookId), nowMs, nowMs - DELIVERED_RETENTION_MS);
+    check.timeMs('nowMs', nowMs);
+    await this.scripts.ack(check.webhookId(webhookId), nowMs, nowMs - DELIVERED_RETENTION_MS);
   }
 
   async rescheduleWebhook(
@@ -79,8 +77,8 @@ export class RedisWebhookQueue implements WebhookQueue {
     attempts: number,
     lastError: string,
   ): Promise<void> {
-    const progress = encodeProgress({ attempts: checkAttempts(attempts), last_error: lastError });
-    await this.scripts.reschedule(checkWebhookId(webhookId), checkTimeMs('atMs', atMs), progress);
+    const progress = encodeProgress({ attempts: check.attempts(attempts), last_error: lastError });
+    await this.scripts.reschedule(check.webhookId(webhookId), check.timeMs('atMs', atMs), progress);
   }
 
   async deadLetterWebhook(
@@ -89,19 +87,28 @@ export class RedisWebhookQueue implements WebhookQueue {
     lastError: string,
     nowMs: number,
   ): Promise<void> {
-    const progress = encodeProgress({ attempts: checkAttempts(attempts), last_error: lastError });
-    await this.scripts.deadLetter(checkWebhookId(webhookId), checkTimeMs('nowMs', nowMs), progress);
+    const progress = encodeProgress({ attempts: check.attempts(attempts), last_error: lastError });
+    await this.scripts.deadLetter(
+      check.webhookId(webhookId),
+      check.timeMs('nowMs', nowMs),
+      progress,
+    );
   }
 
   async releaseLease(webhookId: string, atMs: number): Promise<void> {
-    await this.redis.zadd(this.keys.due, 'XX', checkTimeMs('atMs', atMs), webhookMember(webhookId));
+    await this.redis.zadd(
+      this.keys.due,
+      'XX',
+      check.timeMs('atMs', atMs),
+      webhookMember(webhookId),
+    );
   }
 
   async listDeadLetters(
     limit: number,
     cursor?: string,
   ): Promise<{ items: DeadLetter[]; nextCursor: string | null }> {
-    checkListLimit(limit);
+    check.listLimit(limit);
     const after = cursor === undefined ? null : decodeDeadLetterCursor(cursor);
     // One entry of lookahead tells whether there is a next page.
     const positions = await this.readDeadAfter(after, limit + 1);
@@ -149,12 +156,12 @@ export class RedisWebhookQueue implements WebhookQueue {
   }
 
   async redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean> {
-    const id = checkWebhookId(webhookId);
-    return (await this.scripts.redeliver(id, checkTimeMs('nowMs', nowMs))) === 1;
+    const id = check.webhookId(webhookId);
+    return (await this.scripts.redeliver(id, check.timeMs('nowMs', nowMs))) === 1;
   }
 
   async stats(nowMs: number): Promise<WebhookQueueStats> {
-    checkTimeMs('nowMs', nowMs);
+    check.timeMs('nowMs', nowMs);
     const replies = await this.redis
       .multi()
       .hlen(this.keys.events)

@@ -1,6 +1,6 @@
-// The webhook queue's stored strings and argument checks, shared by the Redis and in-memory queues.
+// The webhook queue's stored strings and dead-letter cursors, shared by the Redis and in-memory queues.
+import * as check from './checks';
 import { CorruptRecordError } from './errors';
-import { checkKeyPart } from './keys';
 import {
   compareNewestFirst,
   comesAfter,
@@ -23,12 +23,6 @@ export interface DeliveryProgress {
   attempts: number;
   last_error: string | null;
 }
-
-/** Delivered ids are remembered this long, so a late relay of the same outbox adds nothing. */
-export const DELIVERED_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-
-/** claimDue hands out at most this many items per call. */
-export const MAX_CLAIM = 1000;
 
 /**
  * enqueued_at goes first, with a fixed key order: redeliver reads it back in Lua with this prefix
@@ -87,44 +81,7 @@ export function toQueuedWebhook(entry: QueueEntry, progress: DeliveryProgress): 
 
 /** A webhook's member in the due set: `w:<webhook_id>`. */
 export function webhookMember(webhookId: string): string {
-  return `w:${checkWebhookId(webhookId)}`;
-}
-
-/** The onboarding a queued webhook belongs to: held to the same key-part rules as every other id. */
-export function checkOnboardingId(onboardingId: string): string {
-  return checkKeyPart('onboarding id', onboardingId);
-}
-
-export function checkWebhookId(webhookId: string): string {
-  return checkKeyPart('webhook id', webhookId);
-}
-
-export function checkTimeMs(name: string, ms: number): number {
-  if (!Number.isSafeInteger(ms) || ms < 0) {
-    throw new RangeError(`${name} must be a whole number of milliseconds since the epoch.`);
-  }
-  return ms;
-}
-
-export function checkLeaseMs(leaseMs: number): number {
-  if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) {
-    throw new RangeError('leaseMs must be a positive whole number of milliseconds.');
-  }
-  return leaseMs;
-}
-
-export function checkClaimMax(max: number): number {
-  if (!Number.isInteger(max) || max < 1 || max > MAX_CLAIM) {
-    throw new RangeError(`max must be an integer from 1 to ${MAX_CLAIM}.`);
-  }
-  return max;
-}
-
-export function checkAttempts(attempts: number): number {
-  if (!Number.isSafeInteger(attempts) || attempts < 0) {
-    throw new RangeError('attempts must be a whole number, 0 or more.');
-  }
-  return attempts;
+  return `w:${check.webhookId(webhookId)}`;
 }
 
 /** A dead-letter page position: the list cursor's (score, id) with dead_at and the webhook id. */
