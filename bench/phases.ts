@@ -1,6 +1,7 @@
 // The measured phases: baseline, callbacks, POST latency, webhook latency and backlog drain.
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import { cryptoRandom } from '../src/lib/ids';
 import { newWebhookId } from '../src/webhooks/events';
 import { cpuUsBetween, progress, type BenchContext } from './context';
 import {
@@ -320,7 +321,7 @@ export async function measureBacklog(ctx: BenchContext): Promise<BacklogResult> 
     });
     await storage.webhookQueue.enqueueWebhooks(
       onboardingId,
-      [{ webhook_id: newWebhookId(), body }],
+      [{ webhook_id: newWebhookId(cryptoRandom), body }],
       Date.now(),
     );
   });

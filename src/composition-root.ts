@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from './ops/metrics';
 import { createReconciler, type Reconciler } from './reconcile/reconciler';
 import { generateSandboxCertificate } from './sandbox/certificate';
 import { createSimulator, type RunningSimulator, type Simulator } from './simulator';
+import { DEFAULT_PREFIX } from './store/keys';
 import { connectRedis } from './store/redis-connection';
 import type { RedisClient } from './store/scripts';
 import { createMemoryStorage, createRedisStorage, MEMORY_STORAGE_WARNING } from './store/storage';
@@ -93,7 +94,7 @@ function openStorage(
       rateLimiters: createMemoryRateLimiters(config.rateLimits),
     };
   }
-  const prefix = given?.prefix;
+  const prefix = given?.prefix ?? DEFAULT_PREFIX;
   return {
     storage: createRedisStorage(redis, { clock, prefix, ownsConnection: !given }),
     rateLimiters: createRedisRateLimiters(redis, config.rateLimits, prefix),

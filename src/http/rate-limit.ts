@@ -8,8 +8,7 @@ import {
 } from 'rate-limiter-flexible';
 import { AppError } from '../errors';
 import { StoreUnavailableError } from '../store/errors';
-import { DEFAULT_PREFIX } from '../store/keys';
-import type { RedisConnection } from '../store/redis-connection';
+import type { Cluster, Redis } from 'ioredis';
 import type { AuthenticatedLocals } from './auth';
 
 export interface RateLimits {
@@ -37,9 +36,10 @@ function checkLimits(limits: RateLimits): void {
  * script). Keys: `<prefix>:rl:callback:<address>` and `<prefix>:rl:api:<hash of the key>`.
  */
 export function createRedisRateLimiters(
-  redis: RedisConnection,
+  redis: Redis | Cluster,
   limits: RateLimits,
-  prefix: string = DEFAULT_PREFIX,
+  /** The storage's key prefix, so the counters sit beside its keys. */
+  prefix: string,
 ): RateLimiters {
   checkLimits(limits);
   // ioredis is the library's default client. Failing fast while Redis is away is the connection's

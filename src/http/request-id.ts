@@ -1,11 +1,11 @@
 // Request ids: reuse a well-formed incoming X-Request-Id, else make one; always echo it back.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { newRequestId, type RandomSource, cryptoRandom } from '../lib/ids';
+import { newRequestId, type RandomSource } from '../lib/ids';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** The request's id: every log line, envelope and upstream call about it carries it. */
-export function createRequestIdGenerator(random: RandomSource = cryptoRandom) {
+export function createRequestIdGenerator(random: RandomSource) {
   return function generateRequestId(req: IncomingMessage, res: ServerResponse): string {
     const incoming = req.headers['x-request-id'];
     const id =

@@ -45,7 +45,7 @@ export function noteRequestError(res: ServerResponse, err: Error): void {
   (res as LoggedResponse).err = err;
 }
 
-export function requestLog(logger: Logger, random?: RandomSource) {
+export function requestLog(logger: Logger, random: RandomSource) {
   const generateRequestId = createRequestIdGenerator(random);
   return function logRequest(req: Request, res: Response, next: NextFunction): void {
     const startedAt = performance.now();

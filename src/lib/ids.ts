@@ -21,11 +21,11 @@ export const cryptoRandom: RandomSource = (bytes) => {
   return out;
 };
 
-export function randomToken(bytes: number, random: RandomSource = cryptoRandom): string {
+export function randomToken(bytes: number, random: RandomSource): string {
   return random(bytes).toString('base64url');
 }
 
 /** A request id: 24 base64url characters (the upstream's request ids fit ^[A-Za-z0-9_-]+$). */
-export function newRequestId(random: RandomSource = cryptoRandom): string {
+export function newRequestId(random: RandomSource): string {
   return randomToken(18, random);
 }

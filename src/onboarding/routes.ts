@@ -8,8 +8,8 @@ import {
   createOnboardingBody,
   IDEMPOTENCY_KEY_PATTERN,
   listOnboardingsQuery,
-  parseOrThrow,
 } from './schemas';
+import { parseOrThrow } from '../http/request-schemas';
 import type { OnboardingService } from './service';
 import { toOnboardingView } from './view';
 

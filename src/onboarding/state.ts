@@ -1,7 +1,7 @@
 // The callback state: 256 random bits, stored only as SHA-256; the onboarding id is derived from that hash,
 // so the callback finds its onboarding in one read without any lookup key that reveals the state.
 import { createHash } from 'node:crypto';
-import { cryptoRandom, type RandomSource } from '../lib/ids';
+import type { RandomSource } from '../lib/ids';
 
 export const STATE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -19,7 +19,7 @@ export function stateHashOf(state: string): { stateHash: string; onboardingId: s
   };
 }
 
-export function newState(random: RandomSource = cryptoRandom): NewState {
+export function newState(random: RandomSource): NewState {
   const state = random(32).toString('base64url');
   return { state, ...stateHashOf(state) };
 }

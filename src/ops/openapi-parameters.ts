@@ -1,6 +1,7 @@
 // Parameters of the document, made from the zod schemas the routes validate them with.
 import type { z } from 'zod';
-import { idempotencyKey, onboardingId, pageQuery } from '../onboarding/schemas';
+import { pageQuery } from '../http/request-schemas';
+import { idempotencyKey, onboardingId } from '../onboarding/schemas';
 import { inlineSchema } from './openapi-json-schema';
 import { ref, type ParameterObject, type Reference } from './openapi-types';
 

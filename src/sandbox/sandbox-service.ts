@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { buildService, type Service } from '../composition-root';
 import { loadConfig } from '../config';
 import { startServer } from '../http/server';
-import { randomToken } from '../lib/ids';
+import { cryptoRandom, randomToken } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import type { RunningSimulator, Simulator } from '../simulator';
 import type { RedisClient } from '../store/scripts';
@@ -53,7 +53,7 @@ export async function startSandboxService(options: SandboxServiceOptions): Promi
     RETURN_URL_ORIGINS: (options.returnUrlOrigins ?? []).join(','),
     WEBHOOK_URL: options.webhook?.url,
     WEBHOOK_SECRET: options.webhook?.secret,
-    SIMULATOR_API_KEY: `sim_${randomToken(12)}`,
+    SIMULATOR_API_KEY: `sim_${randomToken(12, cryptoRandom)}`,
   });
   const service = await buildService(config, options.logger, {
     simulatorPort: 0,

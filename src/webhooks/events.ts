@@ -1,9 +1,9 @@
 // Webhook event bodies (README "Webhook"), built when the onboarding changes so the outbox holds them.
 import type { Clock } from '../lib/clock';
-import { cryptoRandom, randomToken, type RandomSource } from '../lib/ids';
+import { randomToken, type RandomSource } from '../lib/ids';
 import type { Completion, OnboardingRecord, OutboxEvent } from '../store/store';
 
-export function newWebhookId(random: RandomSource = cryptoRandom): string {
+export function newWebhookId(random: RandomSource): string {
   return `msg_${randomToken(18, random)}`;
 }
 
@@ -11,7 +11,7 @@ export function loginCompletedEvent(
   record: OnboardingRecord,
   completion: Completion,
   clock: Clock,
-  random: RandomSource = cryptoRandom,
+  random: RandomSource,
 ): OutboxEvent {
   const body = {
     type: 'login.completed',
@@ -36,7 +36,7 @@ export function loginCompletedEvent(
 export function onboardingExpiredEvent(
   record: OnboardingRecord,
   clock: Clock,
-  random: RandomSource = cryptoRandom,
+  random: RandomSource,
 ): OutboxEvent {
   const body = {
     type: 'onboarding.expired',

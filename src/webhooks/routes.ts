@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors';
 import { requestIdOf } from '../http/request-id';
 import type { Clock } from '../lib/clock';
-import { parseOrThrow } from '../onboarding/schemas';
+import { parseOrThrow } from '../http/request-schemas';
 import { storeUnavailable } from '../store/unavailable';
 import type { DeadLetter, WebhookQueue } from '../store/store';
 import { deadLettersQuery, WEBHOOK_ID_PATTERN } from './schemas';

@@ -1,7 +1,7 @@
 // Schemas of the dead-letter API: its list query and webhook id (validated at the edge), and its answers.
 import { z } from 'zod';
 import { dataAnswer, pageAnswer } from '../http/envelope-schemas';
-import { pageQuery } from '../onboarding/schemas';
+import { pageQuery } from '../http/request-schemas';
 
 export const WEBHOOK_ID_PATTERN = /^msg_[A-Za-z0-9_-]{1,64}$/;
 export const webhookId = z.string().regex(WEBHOOK_ID_PATTERN);

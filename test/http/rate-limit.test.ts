@@ -125,10 +125,11 @@ describe('rate limits while Redis is unreachable', () => {
     broken = new Redis(await freePort(), '127.0.0.1', { retryStrategy: () => null });
     broken.on('error', () => {});
     await new Promise((resolve) => broken.once('end', resolve));
-    const limiters: RateLimiters = createRedisRateLimiters(broken, {
-      callbackPerMinute: 5,
-      apiPerMinute: 5,
-    });
+    const limiters: RateLimiters = createRedisRateLimiters(
+      broken,
+      { callbackPerMinute: 5, apiPerMinute: 5 },
+      'llrtest',
+    );
     app = createApp({ ...h.deps, rateLimiters: limiters });
   });
   afterAll(async () => {
