@@ -2,7 +2,7 @@
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { generateSandboxCertificate } from '../src/sandbox/certificate';
+import { generateSandboxCertificate } from '../src/http/self-signed-certificate';
 import { announceReady, failStart, serveParent } from './child-ipc';
 
 async function start(): Promise<void> {

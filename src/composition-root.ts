@@ -16,7 +16,7 @@ import { cryptoRandom, randomToken, type RandomSource } from './lib/ids';
 import type { Logger } from './lib/logger';
 import { createMetrics, type Metrics } from './ops/metrics';
 import { createReconciler, type Reconciler } from './reconcile/reconciler';
-import { generateSandboxCertificate } from './sandbox/certificate';
+import { generateSandboxCertificate } from './http/self-signed-certificate';
 import { createSimulator, type RunningSimulator, type Simulator } from './simulator';
 import { DEFAULT_PREFIX } from './store/keys';
 import { connectRedis } from './store/redis-connection';

@@ -15,7 +15,7 @@ import type {
   WebhookQueue,
 } from '../store/store';
 import { loginCompletedEvent } from '../webhooks/events';
-import type { OnboardingMetrics } from '../ops/metrics';
+import type { OnboardingMetrics } from './metrics';
 import { dropReconcileCheck, enqueueAfterChange } from './outbox-relay';
 import { RETENTION_SECONDS } from './retention';
 

@@ -19,7 +19,7 @@ import type { CreateOnboardingBody, ListOnboardingsQuery } from './schemas';
 import { newState } from './state';
 import { upstreamToAppError } from './upstream-errors';
 import { storeUnavailable } from '../store/unavailable';
-import type { OnboardingMetrics } from '../ops/metrics';
+import type { OnboardingMetrics } from './metrics';
 import { DAY_SECONDS, PENDING_GRACE_SECONDS, RETENTION_SECONDS } from './retention';
 
 const IDEMPOTENCY_TTL_SECONDS = DAY_SECONDS;

@@ -1,10 +1,9 @@
 // Prometheus metrics: one Registry per createMetrics() (no global registry), and named recorders for each subsystem.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { OnboardingMetrics } from '../onboarding/metrics';
 import type { WebhookQueueStats } from '../store/store';
 import type { ExchangeInfo } from '../supermetrics/types';
 
-/** Transitions counted by llr_onboardings_total{status}. */
-export type OnboardingTransition = 'created' | 'completed' | 'cancelled' | 'expired';
 /** Outcomes counted by llr_webhook_deliveries_total{result}. */
 export type WebhookDeliveryResult = 'delivered' | 'retried' | 'dead_lettered';
 /** Outcomes counted by llr_reconciliation_runs_total{result}. */
@@ -18,11 +17,6 @@ export type ReconcileCheckResult =
   | 'rate_limited'
   | 'error'
   | 'dropped';
-
-/** The one recorder the onboarding service and the completion step need (kept narrow for their deps). */
-export interface OnboardingMetrics {
-  onboardingTransition(status: OnboardingTransition): void;
-}
 
 export interface Metrics extends OnboardingMetrics {
   readonly registry: Registry;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { readTlsFiles, type TlsMaterial } from '../../src/http/tls';
-import { generateSandboxCertificate } from '../../src/sandbox/certificate';
+import { generateSandboxCertificate } from '../../src/http/self-signed-certificate';
 import { startServer, type RunningServer } from '../../src/http/server';
 import { captureLog } from '../helpers/log-capture';
 

@@ -7,7 +7,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { generateSandboxCertificate } from '../../src/sandbox/certificate';
+import { generateSandboxCertificate } from '../../src/http/self-signed-certificate';
 import { MEMORY_STORAGE_WARNING } from '../../src/store/storage';
 import { freePort } from '../helpers/redis-server';
 import { startMain, type RunningChild } from './child-process';

@@ -1,6 +1,6 @@
 // Sandbox TLS: a self-signed certificate for localhost, generated in memory at start (never written to disk).
 import { generate } from 'selfsigned';
-import type { TlsMaterial } from '../http/tls';
+import type { TlsMaterial } from './tls';
 
 export async function generateSandboxCertificate(): Promise<TlsMaterial> {
   const notAfter = new Date(Date.now() + 30 * 86400 * 1000);
