@@ -36,6 +36,9 @@ export interface Config {
   reconcileBudgetShare: number;
   /** Requests per minute: per client address on /callback, per API key on /v1. */
   rateLimits: { callbackPerMinute: number; apiPerMinute: number };
+  /** Invitations ("on_open"): each upstream link lives this long, and an OPEN link whose customer was
+   * sent to it this long ago may be closed to free a slot at the link limit. */
+  links: { ttlSeconds: number; recycleAfterSeconds: number };
   logLevel: LogLevel;
   /** Human-readable log lines (pino-pretty) instead of JSON; only when asked for. */
   logPretty: boolean;
@@ -108,6 +111,7 @@ function toConfig(v: Variables): Config {
     reconcileIntervalSeconds: v.RECONCILE_INTERVAL,
     reconcileBudgetShare: v.RECONCILE_BUDGET_SHARE,
     rateLimits: { callbackPerMinute: v.RATE_LIMIT_CALLBACK, apiPerMinute: v.RATE_LIMIT_API },
+    links: { ttlSeconds: v.LINK_TTL, recycleAfterSeconds: v.LINK_RECYCLE_AFTER },
     logLevel: v.LOG_LEVEL,
     logPretty: v.LOG_PRETTY,
     simulator: simulatorConfigFrom(v),

@@ -1,34 +1,8 @@
 // Result pages of the callback: small, accessible, self-contained HTML (no script, no external resource).
-import { createHash } from 'node:crypto';
+import { escapeHtml, page, pageCsp } from '../pages/layout';
 
-const STYLE =
-  'body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1c1e21}' +
-  'main{max-width:32rem;margin:10vh auto;padding:2rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px #0002}' +
-  'h1{font-size:1.4rem;margin-top:0}.ok{color:#0a7d32}.fail{color:#b3261e}code{background:#eee;padding:0 .3em;border-radius:3px}';
-
-/** The Content-Security-Policy that lets exactly this page's style in and nothing else. */
-export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
-
-// Precomputed halves: rendering is one concatenation per request.
-const HEAD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>`;
-const AFTER_TITLE = `</title><style>${STYLE}</style></head><body><main>`;
-const TAIL = '</main></body></html>';
-
-function page(title: string, body: string): string {
-  return `${HEAD}${escapeHtml(title)}${AFTER_TITLE}${body}${TAIL}`;
-}
+/** The result pages' policy: their style and nothing else. */
+export const PAGE_CSP = pageCsp();
 
 export function successPage(dsName: string): string {
   const name = escapeHtml(dsName || 'data source');

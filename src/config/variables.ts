@@ -54,6 +54,8 @@ export const receiverVariables = {
   RETURN_URL_ORIGINS: variable(origins.default([])),
   RECONCILE_INTERVAL: variable(seconds(1, 86400).default(60)),
   RECONCILE_BUDGET_SHARE: variable(share.default(0.5)),
+  LINK_TTL: variable(seconds(300, 86400).default(3600)),
+  LINK_RECYCLE_AFTER: variable(seconds(60, 86400).default(600)),
   RATE_LIMIT_CALLBACK: variable(requestsPerMinute.default(60)),
   RATE_LIMIT_API: variable(requestsPerMinute.default(600)),
   LOG_LEVEL: variable(z.enum(LOG_LEVELS).default('info')),
