@@ -11,13 +11,7 @@ import {
 } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
 import type { StoreKeys } from './keys';
-import {
-  comesAfter,
-  createdScore,
-  decodeCursor,
-  encodeCursor,
-  type IndexPosition,
-} from './list-cursor';
+import { createdScore, decodeCursor, encodeCursor } from './list-cursor';
 import {
   completionChanges,
   decodeRecord,
@@ -90,7 +84,7 @@ export class RedisOnboardingStore implements OnboardingStore {
     const orphans: string[] = [];
     let exhausted = false;
     for (let batch = 0; batch < MAX_BATCHES_PER_LIST && items.length < limit; batch++) {
-      const entries = await this.readIndexAfter(position, batchSize);
+      const entries = await this.scripts.indexPage(this.keys.index(), position, batchSize);
       exhausted = entries.length < batchSize;
       const records = await this.readRecords(entries.map((e) => e.onboardingId));
       let consumed = 0;
@@ -110,21 +104,6 @@ export class RedisOnboardingStore implements OnboardingStore {
     }
     if (orphans.length > 0) await this.redis.zrem(this.keys.index(), ...orphans);
     return { items, nextCursor: exhausted || position === null ? null : encodeCursor(position) };
-  }
-
-  /** Up to `count` index entries strictly after `position`, newest first. */
-  private async readIndexAfter(
-    position: IndexPosition | null,
-    count: number,
-  ): Promise<IndexPosition[]> {
-    const maxScore = position === null ? '+inf' : String(position.score);
-    const [, flat] = await this.scripts.indexPage(this.keys.index(), maxScore, count);
-    const entries: IndexPosition[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const entry = { onboardingId: flat[i] as string, score: Number(flat[i + 1]) };
-      if (position === null || comesAfter(entry, position)) entries.push(entry);
-    }
-    return entries.slice(0, count);
   }
 
   /**

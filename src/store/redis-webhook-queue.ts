@@ -11,7 +11,8 @@ import type {
   WebhookQueueStats,
 } from './store';
 import {
-  deadLetterComesAfter,
+  asDeadLetterPosition,
+  asIndexPosition,
   decodeDeadLetterCursor,
   decodeProgress,
   decodeQueueEntry,
@@ -20,7 +21,6 @@ import {
   encodeQueueEntry,
   toQueuedWebhook,
   webhookMember,
-  type DeadLetterPosition,
 } from './webhook-queue-codec';
 import { defineWebhookQueueScripts, type WebhookQueueScripts } from './webhook-queue-scripts';
 
@@ -111,7 +111,12 @@ export class RedisWebhookQueue implements WebhookQueue {
     check.listLimit(limit);
     const after = cursor === undefined ? null : decodeDeadLetterCursor(cursor);
     // One entry of lookahead tells whether there is a next page.
-    const positions = await this.readDeadAfter(after, limit + 1);
+    const entries = await this.indexPage(
+      this.keys.dead,
+      after === null ? null : asIndexPosition(after),
+      limit + 1,
+    );
+    const positions = entries.map(asDeadLetterPosition);
     const page = positions.slice(0, limit);
     const ids = page.map((p) => p.webhookId);
     const letters = ids.length === 0 ? [] : await this.readDeadLetters(ids);
@@ -126,21 +131,6 @@ export class RedisWebhookQueue implements WebhookQueue {
       items,
       nextCursor: positions.length > limit && last ? encodeDeadLetterCursor(last) : null,
     };
-  }
-
-  /** Up to `count` dead letters strictly after `position`, newest first. */
-  private async readDeadAfter(
-    position: DeadLetterPosition | null,
-    count: number,
-  ): Promise<DeadLetterPosition[]> {
-    const maxScore = position === null ? '+inf' : String(position.deadAt);
-    const [, flat] = await this.indexPage(this.keys.dead, maxScore, count);
-    const positions: DeadLetterPosition[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const entry = { webhookId: flat[i] as string, deadAt: Number(flat[i + 1]) };
-      if (position === null || deadLetterComesAfter(entry, position)) positions.push(entry);
-    }
-    return positions.slice(0, count);
   }
 
   private async readDeadLetters(ids: string[]): Promise<(QueuedWebhook | null)[]> {

@@ -90,8 +90,12 @@ export interface DeadLetterPosition {
   webhookId: string;
 }
 
-function asIndexPosition(position: DeadLetterPosition): IndexPosition {
+export function asIndexPosition(position: DeadLetterPosition): IndexPosition {
   return { score: position.deadAt, onboardingId: position.webhookId };
+}
+
+export function asDeadLetterPosition(position: IndexPosition): DeadLetterPosition {
+  return { deadAt: position.score, webhookId: position.onboardingId };
 }
 
 export function encodeDeadLetterCursor(position: DeadLetterPosition): string {
@@ -100,8 +104,7 @@ export function encodeDeadLetterCursor(position: DeadLetterPosition): string {
 
 /** Throws InvalidCursorError for anything encodeDeadLetterCursor did not produce. */
 export function decodeDeadLetterCursor(cursor: string): DeadLetterPosition {
-  const { score, onboardingId } = decodeCursor(cursor);
-  return { deadAt: score, webhookId: onboardingId };
+  return asDeadLetterPosition(decodeCursor(cursor));
 }
 
 /** Newest first: dead_at descending, then id descending (as ZREVRANGEBYSCORE returns ties). */
