@@ -3,10 +3,10 @@ import type { Clock } from '../lib/clock';
 import { storeKeys } from './keys';
 import { createMemoryOnboardingStore, type MemoryOnboardingStore } from './memory-onboarding-store';
 import { MemoryReconcileSchedule } from './memory-reconcile-schedule';
-import { MemoryWebhookQueue } from './memory-webhook-queue';
+import { createMemoryWebhookQueue } from './memory-webhook-queue';
 import { createRedisOnboardingStore } from './redis-onboarding-store';
 import { RedisReconcileSchedule } from './redis-reconcile-schedule';
-import { RedisWebhookQueue } from './redis-webhook-queue';
+import { createRedisWebhookQueue } from './redis-webhook-queue';
 import { defineStoreScripts, type RedisClient } from './scripts';
 import type { Storage } from './store';
 
@@ -29,7 +29,7 @@ export function createRedisStorage(redis: RedisClient, options: RedisStorageOpti
   const scripts = defineStoreScripts(redis);
   return {
     onboardings: createRedisOnboardingStore(redis, keys, scripts, options.clock),
-    webhookQueue: new RedisWebhookQueue(redis, keys.webhooks(), scripts.indexPage),
+    webhookQueue: createRedisWebhookQueue(redis, keys.webhooks(), scripts.indexPage),
     reconcileSchedule: new RedisReconcileSchedule(redis, keys.reconcile()),
     ping: async () => {
       await redis.ping();
@@ -48,7 +48,7 @@ export interface MemoryStorage extends Storage {
 export function createMemoryStorage(clock: Clock): MemoryStorage {
   return {
     onboardings: createMemoryOnboardingStore(clock),
-    webhookQueue: new MemoryWebhookQueue(),
+    webhookQueue: createMemoryWebhookQueue(),
     reconcileSchedule: new MemoryReconcileSchedule(),
     ping: async () => {},
     close: async () => {},

@@ -98,11 +98,19 @@ export function asDeadLetterPosition(position: IndexPosition): DeadLetterPositio
   return { deadAt: position.score, webhookId: position.onboardingId };
 }
 
-export function encodeDeadLetterCursor(position: DeadLetterPosition): string {
-  return encodeCursor(asIndexPosition(position));
+/**
+ * The cursor for the page after the first `limit` of `positions` (read newest first, at least one
+ * beyond the page when there are more), or null when nothing follows.
+ */
+export function nextDeadLetterCursor(
+  positions: DeadLetterPosition[],
+  limit: number,
+): string | null {
+  const last = positions[limit - 1];
+  return positions.length > limit && last ? encodeCursor(asIndexPosition(last)) : null;
 }
 
-/** Throws InvalidCursorError for anything encodeDeadLetterCursor did not produce. */
+/** Throws InvalidCursorError for anything nextDeadLetterCursor did not produce. */
 export function decodeDeadLetterCursor(cursor: string): DeadLetterPosition {
   return asDeadLetterPosition(decodeCursor(cursor));
 }
