@@ -2,10 +2,10 @@
 import type { Clock } from '../lib/clock';
 import { storeKeys } from './keys';
 import { createMemoryOnboardingStore, type MemoryOnboardingStore } from './memory-onboarding-store';
-import { MemoryReconcileSchedule } from './memory-reconcile-schedule';
+import { createMemoryReconcileSchedule } from './memory-reconcile-schedule';
 import { createMemoryWebhookQueue } from './memory-webhook-queue';
 import { createRedisOnboardingStore } from './redis-onboarding-store';
-import { RedisReconcileSchedule } from './redis-reconcile-schedule';
+import { createRedisReconcileSchedule } from './redis-reconcile-schedule';
 import { createRedisWebhookQueue } from './redis-webhook-queue';
 import { defineStoreScripts, type RedisClient } from './scripts';
 import type { Storage } from './store';
@@ -30,7 +30,7 @@ export function createRedisStorage(redis: RedisClient, options: RedisStorageOpti
   return {
     onboardings: createRedisOnboardingStore(redis, keys, scripts, options.clock),
     webhookQueue: createRedisWebhookQueue(redis, keys.webhooks(), scripts.indexPage),
-    reconcileSchedule: new RedisReconcileSchedule(redis, keys.reconcile()),
+    reconcileSchedule: createRedisReconcileSchedule(redis, keys.reconcile()),
     ping: async () => {
       await redis.ping();
     },
@@ -49,7 +49,7 @@ export function createMemoryStorage(clock: Clock): MemoryStorage {
   return {
     onboardings: createMemoryOnboardingStore(clock),
     webhookQueue: createMemoryWebhookQueue(),
-    reconcileSchedule: new MemoryReconcileSchedule(),
+    reconcileSchedule: createMemoryReconcileSchedule(),
     ping: async () => {},
     close: async () => {},
   };
