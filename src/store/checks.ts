@@ -14,50 +14,40 @@ export function webhookId(id: string): string {
 }
 
 export function ttlSeconds(name: string, seconds: number): number {
-  if (!Number.isSafeInteger(seconds) || seconds < 1) {
-    throw new RangeError(`${name} must be a positive whole number of seconds.`);
-  }
-  return seconds;
+  return wholeNumber(seconds, 1, `${name} must be a positive whole number of seconds.`);
 }
 
 export function timeMs(name: string, ms: number): number {
-  if (!Number.isSafeInteger(ms) || ms < 0) {
-    throw new RangeError(`${name} must be a whole number of milliseconds since the epoch.`);
-  }
-  return ms;
+  return wholeNumber(ms, 0, `${name} must be a whole number of milliseconds since the epoch.`);
 }
 
 export function leaseMs(ms: number): number {
-  if (!Number.isSafeInteger(ms) || ms < 1) {
-    throw new RangeError('leaseMs must be a positive whole number of milliseconds.');
-  }
-  return ms;
+  return wholeNumber(ms, 1, 'leaseMs must be a positive whole number of milliseconds.');
 }
 
 export function claimMax(max: number): number {
-  if (!Number.isInteger(max) || max < 1 || max > MAX_CLAIM) {
-    throw new RangeError(`max must be an integer from 1 to ${MAX_CLAIM}.`);
-  }
-  return max;
+  return wholeNumber(max, 1, `max must be an integer from 1 to ${MAX_CLAIM}.`, MAX_CLAIM);
 }
 
 export function attempts(count: number): number {
-  if (!Number.isSafeInteger(count) || count < 0) {
-    throw new RangeError('attempts must be a whole number, 0 or more.');
-  }
-  return count;
+  return wholeNumber(count, 0, 'attempts must be a whole number, 0 or more.');
 }
 
 export function budgetCap(cap: number): number {
-  if (!Number.isSafeInteger(cap) || cap < 0) {
-    throw new RangeError('cap must be a whole number, 0 or more.');
-  }
-  return cap;
+  return wholeNumber(cap, 0, 'cap must be a whole number, 0 or more.');
 }
 
 export function listLimit(limit: number): number {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new RangeError('limit must be an integer from 1 to 100.');
-  }
-  return limit;
+  return wholeNumber(limit, 1, 'limit must be an integer from 1 to 100.', 100);
+}
+
+/** The value if it is a safe integer from min to max; a RangeError with this message otherwise. */
+function wholeNumber(
+  value: number,
+  min: number,
+  message: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new RangeError(message);
+  return value;
 }

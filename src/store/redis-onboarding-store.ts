@@ -11,13 +11,7 @@ import {
 } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
 import type { StoreKeys } from './keys';
-import {
-  comesAfter,
-  createdScore,
-  decodeCursor,
-  encodeCursor,
-  type IndexPosition,
-} from './list-cursor';
+import { createdScore, decodeCursor, encodeCursor } from './list-cursor';
 import {
   completionChanges,
   decodeRecord,
@@ -30,16 +24,9 @@ import type { OutcomeReply, RedisClient, StoreScripts } from './scripts';
 import type {
   CancelResult,
   CompleteResult,
-  Completion,
   ExpireResult,
-  IdempotencyClaim,
-  IdempotencyResult,
-  LastError,
-  ListPage,
-  ListQuery,
   OnboardingRecord,
   OnboardingStore,
-  OutboxEvent,
 } from './store';
 
 /** A filtered list reads at most this many index batches per call, then hands back a cursor. */
@@ -50,163 +37,138 @@ const MAX_BATCHES_PER_LIST = 20;
  */
 const ORPHAN_GRACE_MS = 10 * 60 * 1000;
 
-export class RedisOnboardingStore implements OnboardingStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: StoreKeys,
-    private readonly scripts: StoreScripts,
-    private readonly clock: Clock,
-  ) {}
-
-  async createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void> {
-    const recordKey = this.keys.record(record.onboarding_id);
-    check.ttlSeconds('pendingTtlSeconds', pendingTtlSeconds);
-    const score = createdScore(record.created_time);
-    // The index lives in another slot, so it is a separate step, and it goes first: a record is then
-    // never unlisted, and an entry whose record never came is skipped by readers.
-    const indexKey = this.keys.index();
-    const indexed = await this.redis
-      .multi()
-      .zadd(indexKey, score, record.onboarding_id)
-      .zremrangebyscore(indexKey, '-inf', `(${this.clock.now() - INDEX_RETENTION_MS}`)
-      .exec();
-    const failed = indexed?.find(([err]) => err !== null);
-    if (failed) throw failed[0];
-    const pairs = fieldsToPairs(encodeRecord(record));
-    const created = await this.scripts.createOnboarding(recordKey, pendingTtlSeconds, pairs);
-    if (created !== 1) throw new DuplicateOnboardingError(record.onboarding_id);
-  }
-
-  async getOnboarding(onboardingId: string): Promise<OnboardingRecord | null> {
-    return decodeRecord(await this.redis.hgetall(this.keys.record(onboardingId)));
-  }
-
-  async listOnboardings(query: ListQuery): Promise<ListPage> {
-    const limit = check.listLimit(query.limit);
-    let position = query.cursor === undefined ? null : decodeCursor(query.cursor);
-    // Unfiltered, one entry of lookahead tells whether there is a next page; filtered, read wider.
-    const batchSize = query.status === undefined ? limit + 1 : Math.min(limit * 5, 500);
-    const items: OnboardingRecord[] = [];
-    const orphans: string[] = [];
-    let exhausted = false;
-    for (let batch = 0; batch < MAX_BATCHES_PER_LIST && items.length < limit; batch++) {
-      const entries = await this.readIndexAfter(position, batchSize);
-      exhausted = entries.length < batchSize;
-      const records = await this.readRecords(entries.map((e) => e.onboardingId));
-      let consumed = 0;
-      for (const [i, entry] of entries.entries()) {
-        if (items.length === limit) break;
-        consumed++;
-        position = entry;
-        const record = records[i];
-        if (!record) {
-          if (entry.score < this.clock.now() - ORPHAN_GRACE_MS) orphans.push(entry.onboardingId);
-        } else if (query.status === undefined || record.status === query.status) {
-          items.push(record);
-        }
-      }
-      if (consumed < entries.length) exhausted = false;
-      if (exhausted) break;
-    }
-    if (orphans.length > 0) await this.redis.zrem(this.keys.index(), ...orphans);
-    return { items, nextCursor: exhausted || position === null ? null : encodeCursor(position) };
-  }
-
-  /** Up to `count` index entries strictly after `position`, newest first. */
-  private async readIndexAfter(
-    position: IndexPosition | null,
-    count: number,
-  ): Promise<IndexPosition[]> {
-    const maxScore = position === null ? '+inf' : String(position.score);
-    const [, flat] = await this.scripts.indexPage(this.keys.index(), maxScore, count);
-    const entries: IndexPosition[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const entry = { onboardingId: flat[i] as string, score: Number(flat[i + 1]) };
-      if (position === null || comesAfter(entry, position)) entries.push(entry);
-    }
-    return entries.slice(0, count);
+export function createRedisOnboardingStore(
+  redis: RedisClient,
+  keys: StoreKeys,
+  scripts: StoreScripts,
+  clock: Clock,
+): OnboardingStore {
+  async function readRecord(onboardingId: string): Promise<OnboardingRecord | null> {
+    return decodeRecord(await redis.hgetall(keys.record(onboardingId)));
   }
 
   /**
    * One HGETALL per id, all sent before any answer arrives (pipelined on the socket). Not a
    * `pipeline()`: on Cluster that requires one slot, and these records live on many.
    */
-  private async readRecords(ids: string[]): Promise<(OnboardingRecord | null)[]> {
-    return Promise.all(ids.map((id) => this.getOnboarding(id)));
+  function readRecords(ids: string[]): Promise<(OnboardingRecord | null)[]> {
+    return Promise.all(ids.map(readRecord));
   }
 
-  async completeOnboarding(
-    onboardingId: string,
-    completion: Completion,
-    event: OutboxEvent | null,
-    completedTtlSeconds: number,
-  ): Promise<CompleteResult> {
-    const recordKey = this.keys.record(onboardingId);
-    check.ttlSeconds('completedTtlSeconds', completedTtlSeconds);
-    const changes = completionChanges(completion);
-    const reply = await this.scripts.completeOnboarding(recordKey, this.keys.outbox(onboardingId), {
-      linkId: completion.link_id,
-      ttl: completedTtlSeconds,
-      event: event === null ? '' : encodeOutboxEvent(event),
-      set: fieldsToPairs(changes.set),
-      remove: changes.remove,
-    });
-    return outcomeWithRecord(reply) as CompleteResult;
-  }
+  return {
+    async createOnboarding(record, pendingTtlSeconds) {
+      const recordKey = keys.record(record.onboarding_id);
+      check.ttlSeconds('pendingTtlSeconds', pendingTtlSeconds);
+      const score = createdScore(record.created_time);
+      // The index lives in another slot, so it is a separate step, and it goes first: a record is
+      // then never unlisted, and an entry whose record never came is skipped by readers.
+      const indexKey = keys.index();
+      const indexed = await redis
+        .multi()
+        .zadd(indexKey, score, record.onboarding_id)
+        .zremrangebyscore(indexKey, '-inf', `(${clock.now() - INDEX_RETENTION_MS}`)
+        .exec();
+      const failed = indexed?.find(([err]) => err !== null);
+      if (failed) throw failed[0];
+      const pairs = fieldsToPairs(encodeRecord(record));
+      const created = await scripts.createOnboarding(recordKey, pendingTtlSeconds, pairs);
+      if (created !== 1) throw new DuplicateOnboardingError(record.onboarding_id);
+    },
 
-  async recordFailure(onboardingId: string, error: LastError): Promise<void> {
-    await this.scripts.recordFailure(this.keys.record(onboardingId), encodeLastError(error));
-  }
+    async getOnboarding(onboardingId) {
+      return readRecord(onboardingId);
+    },
 
-  async cancelOnboarding(
-    onboardingId: string,
-    time: string,
-    ttlSeconds: number,
-  ): Promise<CancelResult> {
-    const recordKey = this.keys.record(onboardingId);
-    check.ttlSeconds('ttlSeconds', ttlSeconds);
-    const reply = await this.scripts.cancelOnboarding(recordKey, time, ttlSeconds);
-    return outcomeWithRecord(reply) as CancelResult;
-  }
+    async listOnboardings(query) {
+      const limit = check.listLimit(query.limit);
+      let position = query.cursor === undefined ? null : decodeCursor(query.cursor);
+      // Unfiltered, one entry of lookahead says whether there is a next page; filtered, read wider.
+      const batchSize = query.status === undefined ? limit + 1 : Math.min(limit * 5, 500);
+      const items: OnboardingRecord[] = [];
+      const orphans: string[] = [];
+      let exhausted = false;
+      for (let batch = 0; batch < MAX_BATCHES_PER_LIST && items.length < limit; batch++) {
+        const entries = await scripts.indexPage(keys.index(), position, batchSize);
+        exhausted = entries.length < batchSize;
+        const records = await readRecords(entries.map((e) => e.onboardingId));
+        let consumed = 0;
+        for (const [i, entry] of entries.entries()) {
+          if (items.length === limit) break;
+          consumed++;
+          position = entry;
+          const record = records[i];
+          if (!record) {
+            if (entry.score < clock.now() - ORPHAN_GRACE_MS) orphans.push(entry.onboardingId);
+          } else if (query.status === undefined || record.status === query.status) {
+            items.push(record);
+          }
+        }
+        if (consumed < entries.length) exhausted = false;
+        if (exhausted) break;
+      }
+      if (orphans.length > 0) await redis.zrem(keys.index(), ...orphans);
+      return { items, nextCursor: exhausted || position === null ? null : encodeCursor(position) };
+    },
 
-  async expireOnboarding(
-    onboardingId: string,
-    time: string,
-    event: OutboxEvent | null,
-    ttlSeconds: number,
-  ): Promise<ExpireResult> {
-    const recordKey = this.keys.record(onboardingId);
-    check.ttlSeconds('ttlSeconds', ttlSeconds);
-    const reply = await this.scripts.expireOnboarding(recordKey, this.keys.outbox(onboardingId), {
-      time,
-      ttl: ttlSeconds,
-      event: event === null ? '' : encodeOutboxEvent(event),
-    });
-    return outcomeWithRecord(reply) as ExpireResult;
-  }
+    async completeOnboarding(onboardingId, completion, event, completedTtlSeconds) {
+      const recordKey = keys.record(onboardingId);
+      check.ttlSeconds('completedTtlSeconds', completedTtlSeconds);
+      const changes = completionChanges(completion);
+      const reply = await scripts.completeOnboarding(recordKey, keys.outbox(onboardingId), {
+        linkId: completion.link_id,
+        ttl: completedTtlSeconds,
+        event: event === null ? '' : encodeOutboxEvent(event),
+        set: fieldsToPairs(changes.set),
+        remove: changes.remove,
+      });
+      return outcomeWithRecord(reply) as CompleteResult;
+    },
 
-  async claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyResult> {
-    const key = this.keys.idempotency(claim.key);
-    check.ttlSeconds('ttlSeconds', claim.ttlSeconds);
-    const value = encodeClaim(claim.onboardingId, claim.fingerprint);
-    // A claim can expire between SET NX and GET; then the next SET NX may win. Two tries suffice.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const set = await this.redis.set(key, value, 'EX', claim.ttlSeconds, 'NX');
-      if (set === 'OK') return { outcome: 'claimed' };
-      const existing = await this.redis.get(key);
-      if (existing !== null) return { outcome: 'exists', ...decodeClaim(existing) };
-    }
-    throw new Error('The idempotency claim kept expiring while being read.');
-  }
+    async recordFailure(onboardingId, error) {
+      await scripts.recordFailure(keys.record(onboardingId), encodeLastError(error));
+    },
 
-  async releaseIdempotencyKey(key: string, onboardingId: string): Promise<void> {
-    await this.scripts.releaseClaim(this.keys.idempotency(key), claimPrefix(onboardingId));
-  }
+    async cancelOnboarding(onboardingId, time, ttlSeconds) {
+      const recordKey = keys.record(onboardingId);
+      check.ttlSeconds('ttlSeconds', ttlSeconds);
+      const reply = await scripts.cancelOnboarding(recordKey, time, ttlSeconds);
+      return outcomeWithRecord(reply) as CancelResult;
+    },
 
-  async readOutbox(onboardingId: string): Promise<OutboxEvent[]> {
-    const values = await this.redis.lrange(this.keys.outbox(onboardingId), 0, -1);
-    return values.map(decodeOutboxEvent);
-  }
+    async expireOnboarding(onboardingId, time, event, ttlSeconds) {
+      const recordKey = keys.record(onboardingId);
+      check.ttlSeconds('ttlSeconds', ttlSeconds);
+      const reply = await scripts.expireOnboarding(recordKey, keys.outbox(onboardingId), {
+        time,
+        ttl: ttlSeconds,
+        event: event === null ? '' : encodeOutboxEvent(event),
+      });
+      return outcomeWithRecord(reply) as ExpireResult;
+    },
+
+    async claimIdempotencyKey(claim) {
+      const key = keys.idempotency(claim.key);
+      check.ttlSeconds('ttlSeconds', claim.ttlSeconds);
+      const value = encodeClaim(claim.onboardingId, claim.fingerprint);
+      // A claim can expire between SET NX and GET; then the next SET NX may win. Two tries suffice.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const set = await redis.set(key, value, 'EX', claim.ttlSeconds, 'NX');
+        if (set === 'OK') return { outcome: 'claimed' };
+        const existing = await redis.get(key);
+        if (existing !== null) return { outcome: 'exists', ...decodeClaim(existing) };
+      }
+      throw new Error('The idempotency claim kept expiring while being read.');
+    },
+
+    async releaseIdempotencyKey(key, onboardingId) {
+      await scripts.releaseClaim(keys.idempotency(key), claimPrefix(onboardingId));
+    },
+
+    async readOutbox(onboardingId) {
+      const values = await redis.lrange(keys.outbox(onboardingId), 0, -1);
+      return values.map(decodeOutboxEvent);
+    },
+  };
 }
 
 function outcomeWithRecord(reply: OutcomeReply): CompleteResult | CancelResult | ExpireResult {

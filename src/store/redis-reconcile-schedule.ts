@@ -40,66 +40,55 @@ type ScriptCommands = Record<
   (...args: (string | number)[]) => Promise<unknown>
 >;
 
-export class RedisReconcileSchedule implements ReconcileSchedule {
-  private readonly run: ScriptCommands;
-
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: ReconcileKeys,
-  ) {
-    for (const [name, lua] of Object.entries(DEFINITIONS)) {
-      redis.defineCommand(name, { numberOfKeys: 1, lua });
-    }
-    this.run = redis as unknown as ScriptCommands;
+export function createRedisReconcileSchedule(
+  redis: RedisClient,
+  keys: ReconcileKeys,
+): ReconcileSchedule {
+  for (const [name, lua] of Object.entries(DEFINITIONS)) {
+    redis.defineCommand(name, { numberOfKeys: 1, lua });
   }
+  const run = redis as unknown as ScriptCommands;
 
-  async scheduleCheck(onboardingId: string, atMs: number): Promise<void> {
-    await this.redis.zadd(
-      this.keys.due,
-      check.timeMs('atMs', atMs),
-      check.onboardingId(onboardingId),
-    );
-  }
+  return {
+    async scheduleCheck(onboardingId, atMs) {
+      await redis.zadd(keys.due, check.timeMs('atMs', atMs), check.onboardingId(onboardingId));
+    },
 
-  async claimDueChecks(nowMs: number, leaseMs: number, max: number): Promise<string[]> {
-    check.timeMs('nowMs', nowMs);
-    const leaseEnd = nowMs + check.leaseMs(leaseMs);
-    return (await this.run.llrClaimChecks(
-      this.keys.due,
-      nowMs,
-      leaseEnd,
-      check.claimMax(max),
-    )) as string[];
-  }
+    async claimDueChecks(nowMs, leaseMs, max) {
+      check.timeMs('nowMs', nowMs);
+      const leaseEnd = nowMs + check.leaseMs(leaseMs);
+      return (await run.llrClaimChecks(keys.due, nowMs, leaseEnd, check.claimMax(max))) as string[];
+    },
 
-  async dropCheck(onboardingId: string): Promise<void> {
-    await this.redis.zrem(this.keys.due, check.onboardingId(onboardingId));
-  }
+    async dropCheck(onboardingId) {
+      await redis.zrem(keys.due, check.onboardingId(onboardingId));
+    },
 
-  countChecks(): Promise<number> {
-    return this.redis.zcard(this.keys.due);
-  }
+    countChecks() {
+      return redis.zcard(keys.due);
+    },
 
-  listChecks(max: number): Promise<string[]> {
-    return this.redis.zrange(this.keys.due, 0, check.claimMax(max) - 1);
-  }
+    listChecks(max) {
+      return redis.zrange(keys.due, 0, check.claimMax(max) - 1);
+    },
 
-  async spendReconcileBudget(windowStartMs: number, cap: number): Promise<boolean> {
-    const key = this.keys.budget(check.timeMs('windowStartMs', windowStartMs));
-    const spent = await this.run.llrSpendReconcileBudget(
-      key,
-      check.budgetCap(cap),
-      BUDGET_KEY_TTL_SECONDS,
-    );
-    return spent === 1;
-  }
+    async spendReconcileBudget(windowStartMs, cap) {
+      const key = keys.budget(check.timeMs('windowStartMs', windowStartMs));
+      const spent = await run.llrSpendReconcileBudget(
+        key,
+        check.budgetCap(cap),
+        BUDGET_KEY_TTL_SECONDS,
+      );
+      return spent === 1;
+    },
 
-  async pauseUpstream(untilMs: number): Promise<void> {
-    await this.run.llrPauseUpstream(this.keys.pausedUntil, check.timeMs('untilMs', untilMs));
-  }
+    async pauseUpstream(untilMs) {
+      await run.llrPauseUpstream(keys.pausedUntil, check.timeMs('untilMs', untilMs));
+    },
 
-  async upstreamPausedUntil(): Promise<number> {
-    const value = await this.redis.get(this.keys.pausedUntil);
-    return value === null ? 0 : Number(value);
-  }
+    async upstreamPausedUntil() {
+      const value = await redis.get(keys.pausedUntil);
+      return value === null ? 0 : Number(value);
+    },
+  };
 }

@@ -3,151 +3,34 @@ import * as check from './checks';
 import { DELIVERED_RETENTION_MS } from './retention';
 import type { WebhookQueueKeys } from './keys';
 import type { RedisClient, StoreScripts } from './scripts';
-import type {
-  DeadLetter,
-  OutboxEvent,
-  QueuedWebhook,
-  WebhookQueue,
-  WebhookQueueStats,
-} from './store';
+import type { DeadLetter, QueuedWebhook, WebhookQueue } from './store';
 import {
-  deadLetterComesAfter,
+  asDeadLetterPosition,
+  asIndexPosition,
   decodeDeadLetterCursor,
   decodeProgress,
   decodeQueueEntry,
-  encodeDeadLetterCursor,
   encodeProgress,
   encodeQueueEntry,
+  nextDeadLetterCursor,
   toQueuedWebhook,
   webhookMember,
-  type DeadLetterPosition,
 } from './webhook-queue-codec';
-import { defineWebhookQueueScripts, type WebhookQueueScripts } from './webhook-queue-scripts';
+import { defineWebhookQueueScripts } from './webhook-queue-scripts';
 
-export class RedisWebhookQueue implements WebhookQueue {
-  private readonly scripts: WebhookQueueScripts;
+/** `indexPage` is the store's score-descending page script, reused for dead letters. */
+export function createRedisWebhookQueue(
+  redis: RedisClient,
+  keys: WebhookQueueKeys,
+  indexPage: StoreScripts['indexPage'],
+): WebhookQueue {
+  const scripts = defineWebhookQueueScripts(redis, keys);
 
-  /** `indexPage` is the store's score-descending page script, reused for dead letters. */
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: WebhookQueueKeys,
-    private readonly indexPage: StoreScripts['indexPage'],
-  ) {
-    this.scripts = defineWebhookQueueScripts(redis, keys);
-  }
-
-  async enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void> {
-    check.onboardingId(onboardingId);
-    check.timeMs('nowMs', nowMs);
-    const pairs = events.flatMap((event) => [
-      check.webhookId(event.webhook_id),
-      encodeQueueEntry({
-        webhook_id: event.webhook_id,
-        onboarding_id: onboardingId,
-        body: event.body,
-        enqueued_at: nowMs,
-      }),
-    ]);
-    if (pairs.length > 0) await this.scripts.enqueue(nowMs, pairs);
-  }
-
-  async claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]> {
-    check.timeMs('nowMs', nowMs);
-    const flat = await this.scripts.claim(
-      nowMs,
-      nowMs + check.leaseMs(leaseMs),
-      check.claimMax(max),
-    );
-    const webhooks: QueuedWebhook[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const entry = decodeQueueEntry(flat[i] as string);
-      webhooks.push(toQueuedWebhook(entry, decodeProgress(flat[i + 1])));
-    }
-    return webhooks;
-  }
-
-  async ackWebhook(webhookId: string, nowMs: number): Promise<void> {
-    check.timeMs('nowMs', nowMs);
-    await this.scripts.ack(check.webhookId(webhookId), nowMs, nowMs - DELIVERED_RETENTION_MS);
-  }
-
-  async rescheduleWebhook(
-    webhookId: string,
-    atMs: number,
-    attempts: number,
-    lastError: string,
-  ): Promise<void> {
-    const progress = encodeProgress({ attempts: check.attempts(attempts), last_error: lastError });
-    await this.scripts.reschedule(check.webhookId(webhookId), check.timeMs('atMs', atMs), progress);
-  }
-
-  async deadLetterWebhook(
-    webhookId: string,
-    attempts: number,
-    lastError: string,
-    nowMs: number,
-  ): Promise<void> {
-    const progress = encodeProgress({ attempts: check.attempts(attempts), last_error: lastError });
-    await this.scripts.deadLetter(
-      check.webhookId(webhookId),
-      check.timeMs('nowMs', nowMs),
-      progress,
-    );
-  }
-
-  async releaseLease(webhookId: string, atMs: number): Promise<void> {
-    await this.redis.zadd(
-      this.keys.due,
-      'XX',
-      check.timeMs('atMs', atMs),
-      webhookMember(webhookId),
-    );
-  }
-
-  async listDeadLetters(
-    limit: number,
-    cursor?: string,
-  ): Promise<{ items: DeadLetter[]; nextCursor: string | null }> {
-    check.listLimit(limit);
-    const after = cursor === undefined ? null : decodeDeadLetterCursor(cursor);
-    // One entry of lookahead tells whether there is a next page.
-    const positions = await this.readDeadAfter(after, limit + 1);
-    const page = positions.slice(0, limit);
-    const ids = page.map((p) => p.webhookId);
-    const letters = ids.length === 0 ? [] : await this.readDeadLetters(ids);
-    const items: DeadLetter[] = [];
-    for (const [i, position] of page.entries()) {
-      const letter = letters[i];
-      // Gone between the two reads: redelivered meanwhile.
-      if (letter) items.push({ ...letter, dead_at: position.deadAt });
-    }
-    const last = page[page.length - 1];
-    return {
-      items,
-      nextCursor: positions.length > limit && last ? encodeDeadLetterCursor(last) : null,
-    };
-  }
-
-  /** Up to `count` dead letters strictly after `position`, newest first. */
-  private async readDeadAfter(
-    position: DeadLetterPosition | null,
-    count: number,
-  ): Promise<DeadLetterPosition[]> {
-    const maxScore = position === null ? '+inf' : String(position.deadAt);
-    const [, flat] = await this.indexPage(this.keys.dead, maxScore, count);
-    const positions: DeadLetterPosition[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const entry = { webhookId: flat[i] as string, deadAt: Number(flat[i + 1]) };
-      if (position === null || deadLetterComesAfter(entry, position)) positions.push(entry);
-    }
-    return positions.slice(0, count);
-  }
-
-  private async readDeadLetters(ids: string[]): Promise<(QueuedWebhook | null)[]> {
-    const replies = await this.redis
+  async function readDeadLetters(ids: string[]): Promise<(QueuedWebhook | null)[]> {
+    const replies = await redis
       .multi()
-      .hmget(this.keys.deadEvents, ...ids)
-      .hmget(this.keys.attempts, ...ids)
+      .hmget(keys.deadEvents, ...ids)
+      .hmget(keys.attempts, ...ids)
       .exec();
     const [entries, progress] = execResults(replies) as [(string | null)[], (string | null)[]];
     return entries.map((entry, i) =>
@@ -155,27 +38,102 @@ export class RedisWebhookQueue implements WebhookQueue {
     );
   }
 
-  async redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean> {
-    const id = check.webhookId(webhookId);
-    return (await this.scripts.redeliver(id, check.timeMs('nowMs', nowMs))) === 1;
-  }
+  return {
+    async enqueueWebhooks(onboardingId, events, nowMs) {
+      check.onboardingId(onboardingId);
+      check.timeMs('nowMs', nowMs);
+      const pairs = events.flatMap((event) => [
+        check.webhookId(event.webhook_id),
+        encodeQueueEntry({
+          webhook_id: event.webhook_id,
+          onboarding_id: onboardingId,
+          body: event.body,
+          enqueued_at: nowMs,
+        }),
+      ]);
+      if (pairs.length > 0) await scripts.enqueue(nowMs, pairs);
+    },
 
-  async stats(nowMs: number): Promise<WebhookQueueStats> {
-    check.timeMs('nowMs', nowMs);
-    const replies = await this.redis
-      .multi()
-      .hlen(this.keys.events)
-      .zrange(this.keys.enqueued, 0, 0, 'WITHSCORES')
-      .zcard(this.keys.dead)
-      .exec();
-    const [depth, oldest, deadLetters] = execResults(replies) as [number, string[], number];
-    const oldestAt = oldest[1];
-    return {
-      depth,
-      oldestAgeMs: oldestAt === undefined ? null : Math.max(0, nowMs - Number(oldestAt)),
-      deadLetters,
-    };
-  }
+    async claimDue(nowMs, leaseMs, max) {
+      check.timeMs('nowMs', nowMs);
+      const flat = await scripts.claim(nowMs, nowMs + check.leaseMs(leaseMs), check.claimMax(max));
+      const webhooks: QueuedWebhook[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const entry = decodeQueueEntry(flat[i] as string);
+        webhooks.push(toQueuedWebhook(entry, decodeProgress(flat[i + 1])));
+      }
+      return webhooks;
+    },
+
+    async ackWebhook(webhookId, nowMs) {
+      check.timeMs('nowMs', nowMs);
+      await scripts.ack(check.webhookId(webhookId), nowMs, nowMs - DELIVERED_RETENTION_MS);
+    },
+
+    async rescheduleWebhook(webhookId, atMs, attempts, lastError) {
+      const progress = encodeProgress({
+        attempts: check.attempts(attempts),
+        last_error: lastError,
+      });
+      await scripts.reschedule(check.webhookId(webhookId), check.timeMs('atMs', atMs), progress);
+    },
+
+    async deadLetterWebhook(webhookId, attempts, lastError, nowMs) {
+      const progress = encodeProgress({
+        attempts: check.attempts(attempts),
+        last_error: lastError,
+      });
+      await scripts.deadLetter(check.webhookId(webhookId), check.timeMs('nowMs', nowMs), progress);
+    },
+
+    async releaseLease(webhookId, atMs) {
+      await redis.zadd(keys.due, 'XX', check.timeMs('atMs', atMs), webhookMember(webhookId));
+    },
+
+    async listDeadLetters(limit, cursor) {
+      check.listLimit(limit);
+      const after = cursor === undefined ? null : decodeDeadLetterCursor(cursor);
+      // One entry of lookahead tells whether there is a next page.
+      const entries = await indexPage(
+        keys.dead,
+        after === null ? null : asIndexPosition(after),
+        limit + 1,
+      );
+      const positions = entries.map(asDeadLetterPosition);
+      const page = positions.slice(0, limit);
+      const ids = page.map((p) => p.webhookId);
+      const letters = ids.length === 0 ? [] : await readDeadLetters(ids);
+      const items: DeadLetter[] = [];
+      for (const [i, position] of page.entries()) {
+        const letter = letters[i];
+        // Gone between the two reads: redelivered meanwhile.
+        if (letter) items.push({ ...letter, dead_at: position.deadAt });
+      }
+      return { items, nextCursor: nextDeadLetterCursor(positions, limit) };
+    },
+
+    async redeliverDeadLetter(webhookId, nowMs) {
+      const id = check.webhookId(webhookId);
+      return (await scripts.redeliver(id, check.timeMs('nowMs', nowMs))) === 1;
+    },
+
+    async stats(nowMs) {
+      check.timeMs('nowMs', nowMs);
+      const replies = await redis
+        .multi()
+        .hlen(keys.events)
+        .zrange(keys.enqueued, 0, 0, 'WITHSCORES')
+        .zcard(keys.dead)
+        .exec();
+      const [depth, oldest, deadLetters] = execResults(replies) as [number, string[], number];
+      const oldestAt = oldest[1];
+      return {
+        depth,
+        oldestAgeMs: oldestAt === undefined ? null : Math.max(0, nowMs - Number(oldestAt)),
+        deadLetters,
+      };
+    },
+  };
 }
 
 type ExecReply = [Error | null, unknown][] | null;

@@ -3,6 +3,7 @@
 // Every script's keys share one `{onboarding_id}` hash tag, or it touches a single key, so all of them
 // run unchanged on Redis Cluster. JSON fields are copied as opaque strings, never cjson-decoded.
 import type { Cluster, Redis } from 'ioredis';
+import { comesAfter, type IndexPosition } from './list-cursor';
 
 export type RedisClient = Redis | Cluster;
 
@@ -83,8 +84,8 @@ return 0
 
 /**
  * KEYS: index. ARGV: max score ('+inf' for the first page), count → {ties, [member, score, …]}.
- * Reads `count` entries beyond those tied at the max score, so the caller can drop the ties it has
- * already returned (ordered by id, which Lua cannot compare portably: its `<` follows the locale).
+ * Reads `count` entries beyond those tied at the max score, so indexPage can drop the ties a previous
+ * page already returned (ordered by id, which Lua cannot compare portably: its `<` follows the locale).
  */
 const INDEX_PAGE = `
 local ties = 0
@@ -125,7 +126,11 @@ export interface StoreScripts {
     args: { time: string; ttl: number; event: string },
   ): Promise<OutcomeReply>;
   releaseClaim(claimKey: string, valuePrefix: string): Promise<number>;
-  indexPage(indexKey: string, maxScore: string, count: number): Promise<[number, string[]]>;
+  /**
+   * Up to `count` entries of a score-descending sorted set (the onboarding index, the dead letters)
+   * strictly after `after`, or from the top when it is null.
+   */
+  indexPage(indexKey: string, after: IndexPosition | null, count: number): Promise<IndexPosition[]>;
 }
 
 /** Defines the scripts on the client (idempotent; ioredis sends EVALSHA, falling back to EVAL once). */
@@ -154,7 +159,20 @@ export function defineStoreScripts(client: RedisClient): StoreScripts {
     expireOnboarding: async (recordKey, outboxKey, a) =>
       (await run.llrExpireOnboarding(recordKey, outboxKey, a.time, a.ttl, a.event)) as OutcomeReply,
     releaseClaim: async (key, prefix) => (await run.llrReleaseClaim(key, prefix)) as number,
-    indexPage: async (key, maxScore, count) =>
-      (await run.llrIndexPage(key, maxScore, count)) as [number, string[]],
+    indexPage: async (key, after, count) => {
+      const maxScore = after === null ? '+inf' : String(after.score);
+      const [, flat] = (await run.llrIndexPage(key, maxScore, count)) as [number, string[]];
+      return positionsAfter(flat, after).slice(0, count);
+    },
   };
+}
+
+/** INDEX_PAGE's `[member, score, …]` as positions, less the ties at or before `after`. */
+function positionsAfter(flat: string[], after: IndexPosition | null): IndexPosition[] {
+  const positions: IndexPosition[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const position = { onboardingId: flat[i] as string, score: Number(flat[i + 1]) };
+    if (after === null || comesAfter(position, after)) positions.push(position);
+  }
+  return positions;
 }

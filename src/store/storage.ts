@@ -1,12 +1,12 @@
 // The one factory for Storage: Redis (one node or a Cluster) or, for the sandbox only, memory.
 import type { Clock } from '../lib/clock';
 import { storeKeys } from './keys';
-import { MemoryOnboardingStore } from './memory-onboarding-store';
-import { MemoryReconcileSchedule } from './memory-reconcile-schedule';
-import { MemoryWebhookQueue } from './memory-webhook-queue';
-import { RedisOnboardingStore } from './redis-onboarding-store';
-import { RedisReconcileSchedule } from './redis-reconcile-schedule';
-import { RedisWebhookQueue } from './redis-webhook-queue';
+import { createMemoryOnboardingStore, type MemoryOnboardingStore } from './memory-onboarding-store';
+import { createMemoryReconcileSchedule } from './memory-reconcile-schedule';
+import { createMemoryWebhookQueue } from './memory-webhook-queue';
+import { createRedisOnboardingStore } from './redis-onboarding-store';
+import { createRedisReconcileSchedule } from './redis-reconcile-schedule';
+import { createRedisWebhookQueue } from './redis-webhook-queue';
 import { defineStoreScripts, type RedisClient } from './scripts';
 import type { Storage } from './store';
 
@@ -28,9 +28,9 @@ export function createRedisStorage(redis: RedisClient, options: RedisStorageOpti
   const keys = storeKeys(options.prefix);
   const scripts = defineStoreScripts(redis);
   return {
-    onboardings: new RedisOnboardingStore(redis, keys, scripts, options.clock),
-    webhookQueue: new RedisWebhookQueue(redis, keys.webhooks(), scripts.indexPage),
-    reconcileSchedule: new RedisReconcileSchedule(redis, keys.reconcile()),
+    onboardings: createRedisOnboardingStore(redis, keys, scripts, options.clock),
+    webhookQueue: createRedisWebhookQueue(redis, keys.webhooks(), scripts.indexPage),
+    reconcileSchedule: createRedisReconcileSchedule(redis, keys.reconcile()),
     ping: async () => {
       await redis.ping();
     },
@@ -47,9 +47,9 @@ export interface MemoryStorage extends Storage {
 /** One process's Maps, with TTLs by the clock: sandbox mode and quick starts only. */
 export function createMemoryStorage(clock: Clock): MemoryStorage {
   return {
-    onboardings: new MemoryOnboardingStore(clock),
-    webhookQueue: new MemoryWebhookQueue(),
-    reconcileSchedule: new MemoryReconcileSchedule(),
+    onboardings: createMemoryOnboardingStore(clock),
+    webhookQueue: createMemoryWebhookQueue(),
+    reconcileSchedule: createMemoryReconcileSchedule(),
     ping: async () => {},
     close: async () => {},
   };

@@ -90,18 +90,29 @@ export interface DeadLetterPosition {
   webhookId: string;
 }
 
-function asIndexPosition(position: DeadLetterPosition): IndexPosition {
+export function asIndexPosition(position: DeadLetterPosition): IndexPosition {
   return { score: position.deadAt, onboardingId: position.webhookId };
 }
 
-export function encodeDeadLetterCursor(position: DeadLetterPosition): string {
-  return encodeCursor(asIndexPosition(position));
+export function asDeadLetterPosition(position: IndexPosition): DeadLetterPosition {
+  return { deadAt: position.score, webhookId: position.onboardingId };
 }
 
-/** Throws InvalidCursorError for anything encodeDeadLetterCursor did not produce. */
+/**
+ * The cursor for the page after the first `limit` of `positions` (read newest first, at least one
+ * beyond the page when there are more), or null when nothing follows.
+ */
+export function nextDeadLetterCursor(
+  positions: DeadLetterPosition[],
+  limit: number,
+): string | null {
+  const last = positions[limit - 1];
+  return positions.length > limit && last ? encodeCursor(asIndexPosition(last)) : null;
+}
+
+/** Throws InvalidCursorError for anything nextDeadLetterCursor did not produce. */
 export function decodeDeadLetterCursor(cursor: string): DeadLetterPosition {
-  const { score, onboardingId } = decodeCursor(cursor);
-  return { deadAt: score, webhookId: onboardingId };
+  return asDeadLetterPosition(decodeCursor(cursor));
 }
 
 /** Newest first: dead_at descending, then id descending (as ZREVRANGEBYSCORE returns ties). */
