@@ -5,7 +5,7 @@ import { createLogger } from './lib/logger';
 import { startServer } from './http/server';
 import { readTlsFiles } from './http/tls';
 
-/** SIGTERM: HTTP gets this long to drain, the rest of the 10 s goes to closing the runtime. */
+/** SIGTERM: HTTP gets this long to drain, the rest of the 10 s goes to closing the service. */
 const DRAIN_DEADLINE_MS = 7000;
 const EXIT_DEADLINE_MS = 10000;
 

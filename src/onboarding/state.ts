@@ -24,9 +24,7 @@ export function stateHashOf(state: string): { stateHash: string; onboardingId: s
   return {
     stateHash: digest.toString('hex'),
     onboardingId:
-      named === -1
-        ? `onb_${digest.subarray(0, 18).toString('base64url')}`
-        : state.slice(named + 1),
+      named === -1 ? `onb_${digest.subarray(0, 18).toString('base64url')}` : state.slice(named + 1),
   };
 }
 

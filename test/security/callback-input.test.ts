@@ -124,7 +124,7 @@ describe('security: /callback query tricks', () => {
     );
   });
 
-  it('ignores extra parameters but still verifies everything (the seed even starts with "?&")', async () => {
+  it('ignores extra parameters but still verifies everything (the Supermetrics documentation example even starts with "?&")', async () => {
     const res = await supertest(h.app).get(
       `/callback?&utm_source=x&${q(real, {})}&onboarding_id=onb_somebodyelse0000&return_url=https://evil.example`,
     );

@@ -73,7 +73,7 @@ describe('rate-limit headers', () => {
 });
 
 describe('success schemas', () => {
-  it('accepts the seed 002 example and strips unknown fields', () => {
+  it('accepts the example answer of the Supermetrics API reference and strips unknown fields', () => {
     const parsed = linkBodySchema.parse({
       meta: { request_id: 'r1' },
       data: { ...link, extra: 1 },
