@@ -3,6 +3,28 @@
 
 export type OnboardingStatus = 'pending' | 'completed' | 'expired' | 'cancelled';
 export type CompletedVia = 'callback' | 'reconciliation';
+/** When the upstream link is made: at creation ("now") or when the customer opens the start link. */
+export type CreateLinkMode = 'now' | 'on_open';
+/** A link's status as the upstream spells it. */
+export type UpstreamLinkStatus = 'OPEN' | 'CLOSED' | 'EXPIRED';
+
+/** One upstream link of an onboarding; an onboarding may have several over its life (invitations). */
+export interface OnboardingLink {
+  link_id: string;
+  status: UpstreamLinkStatus;
+  created_time: string;
+  expiry_time: string;
+  login_url: string;
+  /** Hex SHA-256 of the state in this link's redirect_url. */
+  state_hash: string;
+  /** When a customer was last sent to it (POST /start), or null. */
+  sent_time: string | null;
+  /**
+   * Set when the receiver closed it to free a slot while its customer may still be signing in: the
+   * upstream lets a started attempt finish after a close, so such a link is still read until it ends.
+   */
+  recycled_time: string | null;
+}
 
 export interface LastError {
   code: string;
@@ -16,8 +38,13 @@ export interface OnboardingRecord {
   status: OnboardingStatus;
   ds_id: string;
   ds_name: string;
-  link_id: string;
-  login_url: string;
+  create_link: CreateLinkMode;
+  /** The newest link until completion, then the link the login came from; null before any link. */
+  link_id: string | null;
+  /** The newest link's login_url; null before any link. */
+  login_url: string | null;
+  /** Every upstream link, newest first. */
+  links: OnboardingLink[];
   description: string;
   require_username: string | null;
   return_url: string | null;
@@ -35,7 +62,37 @@ export interface OnboardingRecord {
   state_hash: string;
   /** Hex SHA-256 of the link's redirect_verifier, set at completion: a reload is verified without the upstream. */
   verifier_hash: string | null;
+  /** Hex SHA-256 of the start token's secret; the token itself is never stored. */
+  start_token_hash: string | null;
+  /** The start token sealed under a key derived from the creation's Idempotency-Key (for its replay). */
+  start_token_sealed: string | null;
+  /** Until when (ms since the epoch) one instance is creating an upstream link for it; null when none. */
+  link_lock_until: number | null;
+  /** Bumped by every updateOnboarding: the compare-and-set revision. */
+  rev: number;
 }
+
+/** What invitations change on a stored onboarding (never its status or login fields). */
+export type OnboardingChanges = Partial<
+  Pick<
+    OnboardingRecord,
+    | 'links'
+    | 'link_id'
+    | 'login_url'
+    | 'ds_name'
+    | 'start_token_hash'
+    | 'start_token_sealed'
+    | 'link_lock_until'
+  >
+>;
+
+export type UpdateResult =
+  | { outcome: 'updated'; record: OnboardingRecord }
+  /** The record changed since it was read (its rev moved): read it again and decide again. */
+  | { outcome: 'conflict' }
+  /** Only with pendingOnly: the onboarding is no longer pending; nothing changed. */
+  | { outcome: 'not_pending'; record: OnboardingRecord }
+  | { outcome: 'not_found' };
 
 export interface Completion {
   link_id: string;
@@ -106,10 +163,11 @@ export interface OnboardingStore {
   /** Newest first. */
   listOnboardings(query: ListQuery): Promise<ListPage>;
   /**
-   * The one atomic step that completes a pending onboarding: checks it is pending and bound to
-   * `completion.link_id`, sets the login fields and status, writes the outbox event (if any),
-   * clears last_error, and re-sets the TTL to `completedTtlSeconds`. Exactly one concurrent
-   * caller gets 'completed'.
+   * The one atomic step that completes a pending onboarding: checks it is pending and that
+   * `completion.link_id` is one of its links, sets the login fields, status and link_id (the link
+   * the login came from), writes the outbox event (if any), clears last_error, and re-sets the TTL
+   * to `completedTtlSeconds`. Exactly one concurrent caller gets 'completed'; a call for the link it
+   * was completed by gets 'already_completed'.
    */
   completeOnboarding(
     onboardingId: string,
@@ -117,6 +175,16 @@ export interface OnboardingStore {
     event: OutboxEvent | null,
     completedTtlSeconds: number,
   ): Promise<CompleteResult>;
+  /**
+   * Compare-and-set: applies `changes` if the record's rev is still `expectedRev` (and, with
+   * pendingOnly, it is still pending), bumping rev. A null in `changes` removes the field.
+   */
+  updateOnboarding(
+    onboardingId: string,
+    expectedRev: number,
+    changes: OnboardingChanges,
+    pendingOnly: boolean,
+  ): Promise<UpdateResult>;
   /** Sets last_error on a pending onboarding; does nothing to any other. */
   recordFailure(onboardingId: string, error: LastError): Promise<void>;
   /** Pending → cancelled, atomically. */
@@ -240,10 +308,38 @@ export interface ReconcileSchedule {
  * Everything the service keeps, built by one factory (src/store/storage.ts) on one connection. Each
  * part is passed on under its own name: `onboardings`, `webhookQueue`, `reconcileSchedule`.
  */
+/** One of our upstream links in the open-link index. */
+export interface OpenLinkEntry {
+  onboardingId: string;
+  linkId: string;
+  /** When a customer was last sent to it (ms since the epoch). */
+  sentMs: number;
+}
+
+/**
+ * The receiver's OPEN upstream links, shared by every instance, ordered by when a customer was last
+ * sent to each: at the link limit, the one sent longest ago may be recycled (closed to free a slot).
+ */
+export interface OpenLinkIndex {
+  /** Adds the link, or moves it to sentMs. */
+  track(onboardingId: string, linkId: string, sentMs: number): Promise<void>;
+  /** Forgets links that are no longer OPEN (closed, expired, their onboarding ended). */
+  untrack(links: { onboardingId: string; linkId: string }[]): Promise<void>;
+  /** Up to `max` links, sent longest ago first. */
+  oldest(max: number): Promise<OpenLinkEntry[]>;
+  /**
+   * Takes the link out of the index if it is there with sentMs <= notAfterMs. Exactly one concurrent
+   * caller gets true: that one closes it.
+   */
+  claimForRecycle(onboardingId: string, linkId: string, notAfterMs: number): Promise<boolean>;
+  count(): Promise<number>;
+}
+
 export interface Storage {
   onboardings: OnboardingStore;
   webhookQueue: WebhookQueue;
   reconcileSchedule: ReconcileSchedule;
+  openLinks: OpenLinkIndex;
   /** Resolves when the backing store answers; rejects otherwise (readiness). */
   ping(): Promise<void>;
   /** Closes the connection if the storage opened it. */
