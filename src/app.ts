@@ -12,6 +12,8 @@ import { securityHeaders } from './http/security-headers';
 import type { Clock } from './lib/clock';
 import type { RandomSource } from './lib/ids';
 import type { Logger } from './lib/logger';
+import { createStartFlow } from './invitations/start-flow';
+import { startRoutes } from './invitations/routes';
 import { healthRoutes } from './ops/health';
 import type { Metrics } from './ops/metrics';
 import { countCallbackOutcomes, metricsRoutes } from './ops/metrics-routes';
@@ -45,6 +47,10 @@ export interface AppDeps {
   loginRetryDelaysMs: readonly number[];
   /** RECONCILE_INTERVAL in seconds: a new onboarding's first reconciliation check. */
   reconcileIntervalSeconds: number;
+  /** LINK_TTL and LINK_RECYCLE_AFTER in seconds (start links). */
+  links: { ttlSeconds: number; recycleAfterSeconds: number };
+  /** The upstream's origin, where its login pages are (start pages' form-action). */
+  upstreamOrigin: string;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -53,8 +59,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   if (deps.trustProxy !== null) app.set('trust proxy', deps.trustProxy);
 
-  const { onboardings, webhookQueue, reconcileSchedule } = deps.storage;
-  const domain = { ...deps, onboardings, webhookQueue, reconcileSchedule };
+  const { onboardings, webhookQueue, reconcileSchedule, openLinks } = deps.storage;
+  const domain = { ...deps, onboardings, webhookQueue, reconcileSchedule, openLinks };
 
   app.use(requestLog(deps.logger, deps.random));
   app.use(securityHeaders());
@@ -77,13 +83,30 @@ export function createApp(deps: AppDeps): express.Express {
     callbackRoute(createCallbackVerifier(domain), deps.logger),
   );
 
+  const pageGuard = callbackGuard({
+    behindProxy: deps.trustProxy !== null,
+    limiter: deps.rateLimiters.callback,
+    logger: deps.logger,
+  });
+  app.use('/start', pageGuard);
+  app.use(
+    startRoutes({
+      flow: createStartFlow(domain),
+      logger: deps.logger,
+      upstreamOrigin: deps.upstreamOrigin,
+      onOutcome: (outcome) => deps.metrics.startOutcome(outcome),
+    }),
+  );
+
   app.use(healthRoutes(deps.storage));
   app.use(openApiRoutes(deps.publicUrl));
   const { metrics, clock } = deps;
   app.use(
-    metricsRoutes(metrics, async () =>
-      metrics.setQueueStats(await webhookQueue.stats(clock.now())),
-    ),
+    metricsRoutes(metrics, async () => {
+      const [stats, open] = await Promise.all([webhookQueue.stats(clock.now()), openLinks.count()]);
+      metrics.setQueueStats(stats);
+      metrics.setOpenLinks(open);
+    }),
   );
 
   app.use(

@@ -138,14 +138,15 @@ export async function buildService(
 
   let simulator: Service['simulator'] = null;
   let upstream = overrides.upstream ?? config.supermetrics;
+  // The login pages live on the API's origin upstream; the embedded simulator names its own.
+  let loginOrigin = upstream ? new URL(upstream.apiUrl).origin : '';
   if (!upstream) {
-    const embedded = await startEmbeddedSimulator(
-      config,
-      overrides.simulatorPort ?? config.simulator.port,
-    );
+    const port = overrides.simulatorPort ?? config.simulator.port;
+    const embedded = await startEmbeddedSimulator(config, port);
     simulator = embedded;
     closers.push(() => embedded.running.close());
     upstream = { apiUrl: embedded.running.apiUrl, apiKey: config.simulator.apiKey };
+    loginOrigin = port === 0 ? new URL(embedded.running.url).origin : `http://localhost:${port}`;
   }
 
   const metrics = overrides.metrics ?? createMetrics();
@@ -200,6 +201,8 @@ export async function buildService(
     onWebhookEnqueued: () => webhooks?.worker.wake(),
     loginRetryDelaysMs: overrides.loginRetryDelaysMs ?? DEFAULT_LOGIN_RETRY_DELAYS_MS,
     reconcileIntervalSeconds: config.reconcileIntervalSeconds,
+    links: config.links,
+    upstreamOrigin: loginOrigin,
   };
 
   reconciler = createReconciler({
@@ -207,6 +210,7 @@ export async function buildService(
     onboardings: storage.onboardings,
     webhookQueue: storage.webhookQueue,
     reconcileSchedule: storage.reconcileSchedule,
+    openLinks: storage.openLinks,
     intervalSeconds: config.reconcileIntervalSeconds,
     budgetShare: config.reconcileBudgetShare,
     pollMs: overrides.reconcilePollMs,

@@ -2,6 +2,7 @@
 import { AppError, type ErrorCode } from '../errors';
 import { secretsEqual, sha256Hex } from '../lib/constant-time';
 import { completeFromLink, type CompletionDeps } from '../onboarding/complete';
+import { isOneOfLinks } from '../onboarding/links';
 import { stateHashOf } from '../onboarding/state';
 import type { OnboardingRecord } from '../store/store';
 import { SupermetricsError } from '../supermetrics/errors';
@@ -63,6 +64,13 @@ function storeFailure(err: unknown): CallbackFailure {
   return fail('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable.', null, err);
 }
 
+/** Compares with every state hash the onboarding has (each in constant time, all of them always). */
+function stateBelongsTo(record: OnboardingRecord, stateHash: string): boolean {
+  let found = secretsEqual(record.state_hash, stateHash);
+  for (const link of record.links) found = secretsEqual(link.state_hash, stateHash) || found;
+  return found;
+}
+
 export const DEFAULT_LOGIN_RETRY_DELAYS_MS = [250, 500, 1000];
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -78,8 +86,9 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     } catch (err) {
       throw storeFailure(err);
     }
-    // The id is derived from the hash, so this compare only guards against a truncated-id collision.
-    if (!record || !secretsEqual(record.state_hash, stateHash))
+    // A first state derives the id from its hash (this compare guards against a truncated-id
+    // collision); a later link's state names the id, so its hash must be one of the links' hashes.
+    if (!record || !stateBelongsTo(record, stateHash))
       throw fail('STATE_INVALID', 'This sign-in link is unknown or has expired.', null);
     return record;
   }
@@ -99,10 +108,10 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     }
   }
 
-  function checkVerifier(record: OnboardingRecord, link: LoginLink, linkVerifier: string): void {
+  function checkVerifier(record: OnboardingRecord, link: LoginLink, params: CallbackParams): void {
     // An empty redirect_verifier would make any verifier meaningless: treat it as a mismatch.
-    const matches = secretsEqual(linkVerifier, link.redirect_verifier);
-    if (!matches || link.redirect_verifier === '' || link.link_id !== record.link_id)
+    const matches = secretsEqual(params.linkVerifier, link.redirect_verifier);
+    if (!matches || link.redirect_verifier === '' || link.link_id !== params.linkId)
       throw fail('VERIFIER_MISMATCH', 'The sign-in could not be verified.', record);
   }
 
@@ -114,7 +123,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
   ) {
     for (let attempt = 0; ; attempt++) {
       const link = await readLink(record, params.linkId, requestId);
-      checkVerifier(record, link, params.linkVerifier);
+      checkVerifier(record, link, params);
       if (link.login_id) return link;
       if (attempt >= delays.length)
         throw fail('LOGIN_INCOMPLETE', 'The data source sign-in has not finished.', record);
@@ -166,7 +175,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
       const message = `This sign-in link is no longer valid (${record.status}).`;
       throw fail('STATE_INVALID', message, record);
     }
-    if (params.linkId !== record.link_id)
+    if (!isOneOfLinks(record, params.linkId))
       throw fail('LINK_MISMATCH', 'The login link does not belong to this sign-in.', record);
     if (record.status === 'completed' && record.verifier_hash !== null)
       return replayFromStore(record, params.linkVerifier);

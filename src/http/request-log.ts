@@ -9,7 +9,8 @@ import type { RandomSource } from '../lib/ids';
 import { createRequestIdGenerator, requestIdOf } from './request-id';
 
 function pathOnly(url: string | undefined): string {
-  const path = (url ?? '').split('?')[0]!;
+  // A start link's token is a bearer secret: its path is logged with the token replaced.
+  const path = (url ?? '').split('?')[0]!.replace(/^\/start\/[^/]+/, '/start/{token}');
   return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }
 

@@ -54,3 +54,10 @@ export function unknownLinkPage(): string {
     '<h1 class="fail">This link is not valid</h1><p>It may have been replaced by a newer one. Use the most recent link you were sent, or ask for a new one.</p>',
   );
 }
+
+export function refusedPage(): string {
+  return page(
+    'This invitation cannot be used',
+    '<h1 class="fail">This invitation cannot be used</h1><p>Supermetrics did not accept it. Ask the person who sent it to you to check it and send a new one.</p>',
+  );
+}

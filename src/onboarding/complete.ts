@@ -11,6 +11,7 @@ import type {
   Completion,
   OnboardingRecord,
   OnboardingStore,
+  OpenLinkIndex,
   ReconcileSchedule,
   WebhookQueue,
 } from '../store/store';
@@ -32,9 +33,11 @@ export interface CompletionDeps {
   metrics?: OnboardingMetrics;
   /** The shared reconciliation schedule: the reconciler drops a completed onboarding's check. */
   reconcileSchedule: ReconcileSchedule;
+  /** Our OPEN upstream links: a link leaves it when its onboarding ends. */
+  openLinks: OpenLinkIndex;
 }
 
-/** `link` must already be verified as this onboarding's link and carry a login_id. */
+/** `link` must already be verified as one of this onboarding's links and carry a login_id. */
 export async function completeFromLink(
   deps: CompletionDeps,
   record: OnboardingRecord,
@@ -43,7 +46,7 @@ export async function completeFromLink(
 ): Promise<CompleteResult> {
   const now = deps.clock.now();
   const completion: Completion = {
-    link_id: record.link_id,
+    link_id: link.link_id,
     login_id: link.login_id!,
     login_username: link.login_username,
     login_time: link.login_time === null ? null : new Date(link.login_time).toISOString(),
@@ -66,7 +69,16 @@ export async function completeFromLink(
     // Only when the event is queued may the check go; otherwise the reconciler relays the outbox.
     // From the callback the check is left to the reconciler, which keeps the callback's path short.
     const queued = event ? await enqueueAfterChange(deps, record.onboarding_id, event, now) : true;
-    if (queued && via === 'reconciliation') await dropReconcileCheck(deps, record.onboarding_id);
+    // The login's link is CLOSED upstream now; any other OPEN link is closed by the reconciler,
+    // brought forward so the slot it holds is freed at once.
+    await deps.openLinks
+      .untrack([{ onboardingId: record.onboarding_id, linkId: link.link_id }])
+      .catch(() => {});
+    const othersOpen = record.links.some((l) => l.status === 'OPEN' && l.link_id !== link.link_id);
+    if (othersOpen)
+      await deps.reconcileSchedule.scheduleCheck(record.onboarding_id, now).catch(() => {});
+    else if (queued && via === 'reconciliation')
+      await dropReconcileCheck(deps, record.onboarding_id);
   }
   return result;
 }

@@ -49,7 +49,9 @@ export async function linkLimitError(
   const now = deps.clock.now();
   // Without the upstream list, the pending onboardings whose links have not expired may hold slots.
   const ours = pending
-    .filter((r) => (open ? open.has(r.link_id) : Date.parse(r.expiry_time) > now))
+    .filter((r) =>
+      r.links.some((link) => (open ? open.has(link.link_id) : Date.parse(link.expiry_time) > now)),
+    )
     .sort((a, b) => Date.parse(a.created_time) - Date.parse(b.created_time));
   const ids = ours.slice(0, MAX_LISTED).map((r) => r.onboarding_id);
   const counted = open

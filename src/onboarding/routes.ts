@@ -11,7 +11,7 @@ import {
 } from './schemas';
 import { parseOrThrow } from '../http/request-schemas';
 import type { OnboardingService } from './service';
-import { toOnboardingView } from './view';
+import { toOnboardingView, toOnboardingViewWithStartUrl } from './view';
 
 function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.headers['idempotency-key'];
@@ -40,13 +40,13 @@ export function onboardingRoutes(service: OnboardingService): Router {
 
   router.post('/', async (req, res) => {
     const body = parseOrThrow(createOnboardingBody, req.body);
-    const { record, replayed } = await service.createOnboarding(body, {
+    const { record, replayed, startUrl } = await service.createOnboarding(body, {
       apiKeyId: (res.locals as AuthenticatedLocals).apiKeyId,
       idempotencyKey: idempotencyKeyOf(req),
       requestId: requestIdOf(req),
     });
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-    sendData(req, res, 201, toOnboardingView(record));
+    sendData(req, res, 201, toOnboardingViewWithStartUrl(record, startUrl));
   });
 
   router.get('/', async (req, res) => {
@@ -58,6 +58,12 @@ export function onboardingRoutes(service: OnboardingService): Router {
   router.get('/:onboardingId', async (req, res) => {
     assertOnboardingId(req.params.onboardingId);
     sendData(req, res, 200, toOnboardingView(await service.getOnboarding(req.params.onboardingId)));
+  });
+
+  router.post('/:onboardingId/start-link', async (req, res) => {
+    assertOnboardingId(req.params.onboardingId);
+    const { record, startUrl } = await service.reissueStartLink(req.params.onboardingId);
+    sendData(req, res, 200, toOnboardingViewWithStartUrl(record, startUrl));
   });
 
   router.post('/:onboardingId/cancel', async (req, res) => {

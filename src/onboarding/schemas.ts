@@ -21,8 +21,13 @@ export const createOnboardingBody = z.strictObject({
       'must be a data source id such as "GA" (letters, digits, _ . -, at most 50)',
     )
     .meta({ examples: ['GA'] }),
-  expiry_time: z.string().trim().min(1).max(100).default('24 hours').meta({
-    description: 'A date, a datetime or a relative time ("24 hours"), as the upstream reads it.',
+  create_link: z.enum(['now', 'on_open']).default('now').meta({
+    description:
+      '"now": the upstream link is created at once. "on_open": only when the customer opens the start link (no link slot is held until then).',
+  }),
+  expiry_time: z.string().trim().min(1).max(100).optional().meta({
+    description:
+      'A date, a datetime or a relative time ("24 hours"), as the upstream reads it. Default "24 hours"; with "on_open" the invitation\'s life, default "7 days", at most 90 days.',
   }),
   description: z.string().max(1000).default(''),
   require_username: z.string().min(1).max(255).optional(),
@@ -63,8 +68,25 @@ export const onboarding = z
     status: onboardingStatus,
     ds_id: z.string().meta({ examples: ['GA'] }),
     ds_name: z.string().meta({ examples: ['Google Analytics'] }),
-    link_id: z.string().regex(LINK_ID_PATTERN),
-    login_url: z.url().meta({ description: 'Send the customer here.' }),
+    link_id: z
+      .string()
+      .regex(LINK_ID_PATTERN)
+      .nullable()
+      .meta({ description: 'The newest link, then the one the login came from; null before any.' }),
+    login_url: z
+      .url()
+      .nullable()
+      .meta({ description: "The newest link's login page; null before any link." }),
+    links: z
+      .array(
+        z.strictObject({
+          link_id: z.string().regex(LINK_ID_PATTERN),
+          status: z.enum(['OPEN', 'CLOSED', 'EXPIRED']),
+          created_time: isoTime,
+          expiry_time: isoTime,
+        }),
+      )
+      .meta({ description: 'Every upstream link of the onboarding, newest first.' }),
     description: z.string(),
     require_username: z.string().nullable(),
     return_url: z.url().nullable(),
@@ -86,7 +108,18 @@ export const onboarding = z
   })
   .meta({ description: 'An onboarding. The state value is never returned.' });
 
+/** The creation's answer (and its idempotent replay, and a re-issued start link): with start_url. */
+export const onboardingWithStartUrl = onboarding
+  .extend({
+    start_url: z.url().nullable().meta({
+      description:
+        'The start link PUBLIC_URL/start/<token>, shown only here. Null in a replay whose start link was re-issued since.',
+    }),
+  })
+  .meta({ description: 'An onboarding with its start link (shown once, like an API key).' });
+
 export const onboardingAnswer = dataAnswer(onboarding);
+export const onboardingWithStartUrlAnswer = dataAnswer(onboardingWithStartUrl);
 export const onboardingPage = pageAnswer(onboarding);
 
 export function assertOnboardingId(id: string): void {

@@ -9,8 +9,13 @@ import type {
   ListPage,
   OnboardingRecord,
   OnboardingStore,
+  OpenLinkIndex,
   ReconcileSchedule,
 } from '../store/store';
+import type { LoginLink } from '../supermetrics/types';
+import { newStartToken, openStartToken, sealStartToken, startUrlOf } from './start-token';
+import { DEFAULT_EXPIRY, invitationExpiry, newOnboardingRecord } from './new-onboarding';
+import { changeLinks, type LinkChanges } from './links';
 import { SupermetricsError } from '../supermetrics/errors';
 import { linkLimitError } from './link-limit';
 import { dropReconcileCheck } from './outbox-relay';
@@ -37,6 +42,8 @@ export interface OnboardingServiceDeps {
   reconcileSchedule: ReconcileSchedule;
   /** RECONCILE_INTERVAL: seconds from creation to the first re-check. */
   reconcileIntervalSeconds: number;
+  /** Our OPEN upstream links (recycling at the link limit). */
+  openLinks: OpenLinkIndex;
 }
 
 export interface CreateContext {
@@ -48,6 +55,8 @@ export interface CreateContext {
 export interface CreateResult {
   record: OnboardingRecord;
   replayed: boolean;
+  /** PUBLIC_URL/start/<token>: shown in the creation's answer and its replay only. */
+  startUrl: string | null;
 }
 
 export function createOnboardingService(deps: OnboardingServiceDeps) {
@@ -63,6 +72,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     key: string,
     fingerprint: string,
     onboardingId: string,
+    sealingMaterial: string,
   ): Promise<CreateResult | null> {
     const claim = await onboardings
       .claimIdempotencyKey({ key, fingerprint, onboardingId, ttlSeconds: IDEMPOTENCY_TTL_SECONDS })
@@ -81,7 +91,44 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
         'A request with this Idempotency-Key is still in progress; retry shortly.',
         { retryAfter: 1 },
       );
-    return { record, replayed: true };
+    // The start link comes back only while it is the one this creation issued (not re-issued since).
+    const token = record.start_token_sealed
+      ? openStartToken(record.start_token_sealed, sealingMaterial)
+      : null;
+    return { record, replayed: true, startUrl: token && startUrlOf(deps.publicUrl, token) };
+  }
+
+  /** A fresh start token; sealed for a later replay when the creation came with an Idempotency-Key. */
+  function issueStartToken(onboardingId: string, sealingMaterial: string | null) {
+    const { token, secretHash } = newStartToken(onboardingId, deps.random);
+    return {
+      startUrl: startUrlOf(deps.publicUrl, token),
+      secretHash,
+      sealed: sealingMaterial ? sealStartToken(token, sealingMaterial, deps.random) : null,
+    };
+  }
+
+  /** The upstream link of a "now" creation; LINK_LIMIT_EXCEEDED becomes the explained 403. */
+  async function createFirstLink(body: CreateOnboardingBody, state: string, requestId?: string) {
+    try {
+      const { data } = await client.createLink(
+        {
+          ds_id: body.ds_id,
+          expiry_time: body.expiry_time ?? DEFAULT_EXPIRY.now,
+          description: body.description,
+          ...(body.require_username === undefined
+            ? {}
+            : { require_username: body.require_username }),
+          redirect_url: `${deps.publicUrl}/callback?state=${state}`,
+        },
+        { requestId },
+      );
+      return data;
+    } catch (err) {
+      if (err instanceof SupermetricsError && err.code === 'LINK_LIMIT_EXCEEDED')
+        throw await linkLimitError(deps, err, requestId);
+      throw upstreamToAppError(err);
+    }
   }
 
   async function createOnboarding(
@@ -90,15 +137,23 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
   ): Promise<CreateResult> {
     const returnUrl =
       body.return_url === undefined ? null : checkReturnUrl(body.return_url, deps.returnUrlOrigins);
+    const nowMs = clock.now();
+    // An invitation's expiry is the receiver's to read: refuse a bad one before anything is claimed.
+    if (body.create_link === 'on_open')
+      invitationExpiry(body.expiry_time ?? DEFAULT_EXPIRY.on_open, nowMs);
     const { state, stateHash, onboardingId } = newState(deps.random);
     const idempotencyKey = context.idempotencyKey
       ? sha256Hex(`${context.apiKeyId}:${context.idempotencyKey}`)
+      : null;
+    const sealingMaterial = context.idempotencyKey
+      ? `${context.apiKeyId}:${context.idempotencyKey}`
       : null;
     if (idempotencyKey) {
       const replay = await replayIdempotent(
         idempotencyKey,
         sha256Hex(JSON.stringify(body)),
         onboardingId,
+        sealingMaterial!,
       );
       if (replay) return replay;
     }
@@ -107,51 +162,29 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
         ? onboardings.releaseIdempotencyKey(idempotencyKey, onboardingId).catch(() => {})
         : undefined;
 
-    let link;
-    try {
-      ({ data: link } = await client.createLink(
-        {
-          ds_id: body.ds_id,
-          expiry_time: body.expiry_time,
-          description: body.description,
-          ...(body.require_username === undefined
-            ? {}
-            : { require_username: body.require_username }),
-          redirect_url: `${deps.publicUrl}/callback?state=${state}`,
-        },
-        { requestId: context.requestId },
-      ));
-    } catch (err) {
-      await release();
-      if (err instanceof SupermetricsError && err.code === 'LINK_LIMIT_EXCEEDED')
-        throw await linkLimitError(deps, err, context.requestId);
-      throw upstreamToAppError(err);
+    let link: LoginLink | null = null;
+    if (body.create_link === 'now') {
+      try {
+        link = await createFirstLink(body, state, context.requestId);
+      } catch (err) {
+        await release();
+        throw err;
+      }
     }
-
-    const record: OnboardingRecord = {
-      onboarding_id: onboardingId,
-      status: 'pending',
-      ds_id: link.ds_id,
-      ds_name: link.ds_name,
-      link_id: link.link_id,
-      login_url: link.login_url,
-      description: link.description,
-      require_username: body.require_username ?? null,
-      return_url: returnUrl,
-      metadata: body.metadata ?? null,
-      created_time: new Date(clock.now()).toISOString(),
-      expiry_time: new Date(link.expiry_time).toISOString(),
-      completed_time: null,
-      completed_via: null,
-      login_id: null,
-      login_username: null,
-      login_time: null,
-      user_id: null,
-      last_error: null,
-      state_hash: stateHash,
-      verifier_hash: null,
-    };
-    const secondsToExpiry = Math.ceil((Date.parse(record.expiry_time) - clock.now()) / 1000);
+    const start = issueStartToken(onboardingId, sealingMaterial);
+    const record = newOnboardingRecord(
+      body,
+      {
+        onboardingId,
+        stateHash,
+        startTokenHash: start.secretHash,
+        startTokenSealed: start.sealed,
+        returnUrl,
+        nowMs,
+      },
+      link,
+    );
+    const secondsToExpiry = Math.ceil((Date.parse(record.expiry_time) - nowMs) / 1000);
     try {
       // The check first: it is what finds a lost browser and relays an outbox after a crash, so an
       // onboarding is only stored once it has one (a check whose record never came is dropped).
@@ -163,15 +196,17 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     } catch (err) {
       // The link exists upstream but we could not remember it: close it so it does not hold a slot.
       deps.logger.error(
-        { err, link_id: link.link_id },
+        { err, link_id: record.link_id },
         'store failed after link creation; closing the link',
       );
-      await client.closeLink(link.link_id, { requestId: context.requestId }).catch(() => {});
+      if (link)
+        await client.closeLink(link.link_id, { requestId: context.requestId }).catch(() => {});
       await release();
       storeUnavailable(err);
     }
+    if (link) await deps.openLinks.track(onboardingId, link.link_id, nowMs).catch(() => {});
     deps.metrics?.onboardingTransition('created');
-    return { record, replayed: false };
+    return { record, replayed: false, startUrl: start.startUrl };
   }
 
   /** RECONCILE_INTERVAL from now: when a check falls due first. */
@@ -195,6 +230,33 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     return onboardings.listOnboardings(query).catch(storeUnavailable);
   }
 
+  /** Closes the record's OPEN links; true when all are closed (or unknown upstream). */
+  async function closeLinksNow(record: OnboardingRecord, requestId?: string): Promise<boolean> {
+    const open = record.links.filter((link) => link.status === 'OPEN');
+    const results = await Promise.all(
+      open.map((link) =>
+        client.closeLink(link.link_id, { requestId }).then(
+          () => true,
+          (err: unknown) => {
+            const gone = err instanceof SupermetricsError && err.code === 'LINK_NOT_FOUND';
+            if (!gone)
+              deps.logger.warn(
+                { err, onboarding_id: record.onboarding_id, link_id: link.link_id },
+                'closing a cancelled link failed; the reconciler will retry',
+              );
+            return gone;
+          },
+        ),
+      ),
+    );
+    const changes: LinkChanges = {};
+    open.forEach((link, i) => {
+      if (results[i]) changes[link.link_id] = { status: 'CLOSED' };
+    });
+    if (open.length > 0) await changeLinks(deps, record, changes).catch(() => null);
+    return results.every(Boolean);
+  }
+
   async function cancelOnboarding(
     onboardingId: string,
     requestId?: string,
@@ -211,23 +273,51 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
       );
     }
     deps.metrics?.onboardingTransition('cancelled');
-    // Closing upstream frees the link's slot; on failure the reconciler retries the close later.
-    const closed = await client.closeLink(result.record.link_id, { requestId }).then(
-      () => true,
-      (err: unknown) => {
-        deps.logger.warn(
-          { err, onboarding_id: onboardingId, link_id: result.record.link_id },
-          'closing a cancelled link failed; the reconciler will retry',
-        );
-        return false;
-      },
-    );
+    // Closing upstream frees the links' slots; on failure the reconciler retries the close later.
+    const closed = await closeLinksNow(result.record, requestId);
     if (closed) await dropReconcileCheck(deps, onboardingId);
     else await scheduleCheck(onboardingId);
     return result.record;
   }
 
-  return { createOnboarding, getOnboarding, listOnboardings, cancelOnboarding };
+  /**
+   * A new start link for a pending onboarding ("resend the invitation"); the previous one stops
+   * working at once. A replay of the creation no longer shows a start link after this.
+   */
+  async function reissueStartLink(
+    onboardingId: string,
+  ): Promise<{ record: OnboardingRecord; startUrl: string }> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const record = await getOnboarding(onboardingId);
+      if (record.status !== 'pending')
+        throw new AppError(
+          'CONFLICT',
+          `The onboarding is ${record.status}: its start link cannot be renewed.`,
+        );
+      const start = issueStartToken(onboardingId, null);
+      const result = await onboardings
+        .updateOnboarding(
+          onboardingId,
+          record.rev,
+          { start_token_hash: start.secretHash, start_token_sealed: null },
+          true,
+        )
+        .catch(storeUnavailable);
+      if (result.outcome === 'updated') return { record: result.record, startUrl: start.startUrl };
+      if (result.outcome === 'not_found') throw new AppError('NOT_FOUND', 'No such onboarding.');
+    }
+    throw new AppError('CONFLICT', 'The onboarding is changing right now; retry shortly.', {
+      retryAfter: 1,
+    });
+  }
+
+  return {
+    createOnboarding,
+    getOnboarding,
+    listOnboardings,
+    cancelOnboarding,
+    reissueStartLink,
+  };
 }
 
 export type OnboardingService = ReturnType<typeof createOnboardingService>;

@@ -1,12 +1,35 @@
-// The wire form of an onboarding (README "Integrator API", Onboarding): the stored record minus the state hash.
-import type { OnboardingRecord } from '../store/store';
+// The wire form of an onboarding (README "Integrator API", Onboarding): the stored record without its
+// secrets' hashes and bookkeeping; the start link only where the API shows it (creation, re-issue).
+import type { OnboardingRecord, UpstreamLinkStatus } from '../store/store';
 
-export type OnboardingView = Omit<
+export interface OnboardingLinkView {
+  link_id: string;
+  status: UpstreamLinkStatus;
+  created_time: string;
+  expiry_time: string;
+}
+
+export type OnboardingView = Pick<
   OnboardingRecord,
-  'state_hash' | 'verifier_hash' | 'require_username' | 'user_id'
-> & {
-  require_username: string | null;
-};
+  | 'onboarding_id'
+  | 'status'
+  | 'ds_id'
+  | 'ds_name'
+  | 'link_id'
+  | 'login_url'
+  | 'description'
+  | 'require_username'
+  | 'return_url'
+  | 'metadata'
+  | 'created_time'
+  | 'expiry_time'
+  | 'completed_time'
+  | 'completed_via'
+  | 'login_id'
+  | 'login_username'
+  | 'login_time'
+  | 'last_error'
+> & { links: OnboardingLinkView[] };
 
 export function toOnboardingView(record: OnboardingRecord): OnboardingView {
   return {
@@ -16,6 +39,12 @@ export function toOnboardingView(record: OnboardingRecord): OnboardingView {
     ds_name: record.ds_name,
     link_id: record.link_id,
     login_url: record.login_url,
+    links: record.links.map((link) => ({
+      link_id: link.link_id,
+      status: link.status,
+      created_time: link.created_time,
+      expiry_time: link.expiry_time,
+    })),
     description: record.description,
     require_username: record.require_username,
     return_url: record.return_url,
@@ -29,4 +58,12 @@ export function toOnboardingView(record: OnboardingRecord): OnboardingView {
     login_time: record.login_time,
     last_error: record.last_error,
   };
+}
+
+/** The view with its start link: only in the creation's answer, its replay and a re-issue. */
+export function toOnboardingViewWithStartUrl(
+  record: OnboardingRecord,
+  startUrl: string | null,
+): OnboardingView & { start_url: string | null } {
+  return { ...toOnboardingView(record), start_url: startUrl };
 }

@@ -28,6 +28,10 @@ export interface Metrics extends OnboardingMetrics {
   setQueueStats(stats: WebhookQueueStats): void;
   reconciliationRun(result: ReconciliationResult): void;
   reconcileCheck(result: ReconcileCheckResult): void;
+  /** A start link answered a POST with this outcome (reused, created, recycled, waiting, completed, ended). */
+  startOutcome(outcome: string): void;
+  /** How many OPEN upstream links of this receiver there are (read from the shared index). */
+  setOpenLinks(count: number): void;
   /** The Prometheus text exposition and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -112,8 +116,26 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
 
+  const starts = new Counter({
+    name: 'llr_start_total',
+    help: 'POSTs of start links, by outcome (reused, created, recycled, waiting, completed, ended).',
+    labelNames: ['outcome'],
+    registers,
+  });
+  const openLinks = new Gauge({
+    name: 'llr_upstream_open_links',
+    help: 'OPEN upstream links of this receiver (made for its onboardings and not yet closed or expired).',
+    registers,
+  });
+
   return {
     registry,
+    startOutcome(outcome) {
+      starts.inc({ outcome });
+    },
+    setOpenLinks(count) {
+      openLinks.set(count);
+    },
     callbackOutcome(outcome) {
       callbacks.inc({ outcome: outcome || 'UNKNOWN' });
     },

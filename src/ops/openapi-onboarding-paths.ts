@@ -1,4 +1,4 @@
-// The document's /v1/onboardings operations: create, list, get and cancel.
+// The document's /v1/onboardings operations: create, list, get, cancel and a new start link.
 import { listOnboardingsQuery } from '../onboarding/schemas';
 import { queryParameters } from './openapi-parameters';
 import { errorResponse, jsonResponse, shared } from './openapi-responses';
@@ -10,7 +10,8 @@ const onboardingIdParameter = ref('parameters', 'OnboardingId');
 function createOnboarding(): OperationObject {
   return {
     operationId: 'createOnboarding',
-    summary: 'Start an onboarding: creates the upstream login link.',
+    summary:
+      'Start an onboarding: creates the upstream login link now, or (create_link "on_open") when the customer opens the start link.',
     tags: ['onboardings'],
     parameters: [ref('parameters', 'IdempotencyKey')],
     requestBody: {
@@ -18,7 +19,7 @@ function createOnboarding(): OperationObject {
       content: { 'application/json': { schema: schemaRef('CreateOnboardingRequest') } },
     },
     responses: {
-      '201': jsonResponse('Created (or replayed)', 'OnboardingAnswer', {
+      '201': jsonResponse('Created (or replayed)', 'OnboardingWithStartUrlAnswer', {
         'X-Request-Id': ref('headers', 'X-Request-Id'),
         'Idempotent-Replayed': {
           description: '"true" when this is the stored first result of the same key.',
@@ -87,10 +88,28 @@ function cancelOnboarding(): OperationObject {
   };
 }
 
+function reissueStartLink(): OperationObject {
+  return {
+    operationId: 'reissueStartLink',
+    summary: 'A new start link for a pending onboarding; the previous one stops working at once.',
+    tags: ['onboardings'],
+    parameters: [onboardingIdParameter],
+    responses: {
+      '200': jsonResponse('The onboarding with its new start_url', 'OnboardingWithStartUrlAnswer'),
+      '401': shared.unauthorized,
+      '404': shared.notFound,
+      '409': errorResponse('The onboarding is not pending', ['CONFLICT']),
+      '429': shared.tooMany,
+      '503': shared.unavailable,
+    },
+  };
+}
+
 export function onboardingPaths(): PathItems {
   return {
     '/v1/onboardings': { post: createOnboarding(), get: listOnboardings() },
     '/v1/onboardings/{onboarding_id}': { get: getOnboarding() },
     '/v1/onboardings/{onboarding_id}/cancel': { post: cancelOnboarding() },
+    '/v1/onboardings/{onboarding_id}/start-link': { post: reissueStartLink() },
   };
 }

@@ -5,6 +5,8 @@ import {
   onboarding,
   onboardingAnswer,
   onboardingPage,
+  onboardingWithStartUrl,
+  onboardingWithStartUrlAnswer,
 } from '../onboarding/schemas';
 import { deadLetter, deadLetterPage, redeliverAnswer } from '../webhooks/schemas';
 import { alive, notReady, ready } from './health-schemas';
@@ -22,6 +24,8 @@ const answerSchemas = {
   Onboarding: onboarding,
   OnboardingAnswer: onboardingAnswer,
   OnboardingPage: onboardingPage,
+  OnboardingWithStartUrl: onboardingWithStartUrl,
+  OnboardingWithStartUrlAnswer: onboardingWithStartUrlAnswer,
   DeadLetter: deadLetter,
   DeadLetterPage: deadLetterPage,
   RedeliverAnswer: redeliverAnswer,

@@ -1,11 +1,13 @@
-// One reconciliation check: re-reads an onboarding's own link upstream and completes, expires, closes or
-// reschedules it. Every upstream request first passes the gate (shared pause and budget).
+// One reconciliation check: re-reads the onboarding's links that may still bring a login and completes,
+// expires, closes or reschedules it; once it ended, closes its links still OPEN. Every upstream request
+// first passes the gate (shared pause and budget).
 import { randomToken } from '../lib/ids';
 import { completeFromLink, type CompletionDeps } from '../onboarding/complete';
 import { expireOnboarding } from '../onboarding/expire';
 import { relayOutbox } from '../onboarding/outbox-relay';
 import type { ReconcileCheckResult } from '../ops/metrics';
-import type { OnboardingRecord } from '../store/store';
+import { changeLinks, liveLinks, type LinkChanges } from '../onboarding/links';
+import type { OnboardingLink, OnboardingRecord } from '../store/store';
 import { SupermetricsError } from '../supermetrics/errors';
 import type {
   ApiResult,
@@ -13,7 +15,7 @@ import type {
   RateLimitInfo,
   SupermetricsClient,
 } from '../supermetrics/types';
-import { nextCheckAt, retrySoonAt } from './backoff';
+import { EXPIRY_MARGIN_MS, nextCheckAt, retrySoonAt } from './backoff';
 
 /** 'deferred': the gate refused the request; the caller reschedules the check. */
 export type CheckOutcome = ReconcileCheckResult | 'deferred';
@@ -54,8 +56,9 @@ async function failed(
   deps: CheckDeps,
   record: OnboardingRecord,
   err: unknown,
+  linkId: string | null = record.link_id,
 ): Promise<CheckOutcome> {
-  const ids = { onboarding_id: record.onboarding_id, link_id: record.link_id };
+  const ids = { onboarding_id: record.onboarding_id, link_id: linkId };
   if (err instanceof SupermetricsError && err.status === 429) {
     const until = await deps.rateLimited(err.retryAfterSeconds);
     await deps.reconcileSchedule.scheduleCheck(record.onboarding_id, until);
@@ -99,25 +102,53 @@ async function expire(deps: CheckDeps, record: OnboardingRecord, why: string): P
   }
 }
 
-/** A cancelled onboarding whose link could not be closed at cancel time: close it now. */
+/**
+ * Closes the onboarding's links that are still OPEN by our books (all but `except`), so they stop
+ * holding the team's slots; a link the upstream no longer knows counts as closed. 'done' when none
+ * is left, else the failed or deferred request's outcome.
+ */
+async function closeOpenLinks(
+  deps: CheckDeps,
+  record: OnboardingRecord,
+  except: string | null = null,
+): Promise<'done' | CheckOutcome> {
+  const open = record.links.filter((l) => l.status === 'OPEN' && l.link_id !== except);
+  const changes: LinkChanges = {};
+  let outcome: 'done' | CheckOutcome = 'done';
+  for (const link of open) {
+    const closed = await request(deps, (o) => deps.client.closeLink(link.link_id, o));
+    if (closed.kind === 'deferred') {
+      outcome = 'deferred';
+      break;
+    }
+    if (closed.kind === 'failed' && !isNotFound(closed.err)) {
+      outcome = await failed(deps, record, closed.err, link.link_id);
+      break;
+    }
+    changes[link.link_id] = { status: 'CLOSED' };
+  }
+  if (Object.keys(changes).length > 0) await changeLinks(deps, record, changes);
+  return outcome;
+}
+
+/** A cancelled onboarding whose links could not all be closed at cancel time: close them now. */
 async function closeCancelled(deps: CheckDeps, record: OnboardingRecord): Promise<CheckOutcome> {
-  const read = await request(deps, (o) => deps.client.getLink(record.link_id, o));
-  if (read.kind === 'deferred') return 'deferred';
-  if (read.kind === 'failed') {
-    return isNotFound(read.err) ? drop(deps, record.onboarding_id) : failed(deps, record, read.err);
-  }
-  if (read.data.status_code !== 'OPEN') return drop(deps, record.onboarding_id);
-  const closed = await request(deps, (o) => deps.client.closeLink(record.link_id, o));
-  if (closed.kind === 'deferred') return 'deferred';
-  if (closed.kind === 'failed' && !isNotFound(closed.err)) {
-    return failed(deps, record, closed.err);
-  }
+  const outcome = await closeOpenLinks(deps, record);
+  if (outcome !== 'done') return outcome;
   await deps.reconcileSchedule.dropCheck(record.onboarding_id);
   deps.logger.info(
-    { onboarding_id: record.onboarding_id, link_id: record.link_id },
-    'closed the upstream link of a cancelled onboarding',
+    { onboarding_id: record.onboarding_id },
+    'closed the upstream links of a cancelled onboarding',
   );
   return 'closed_upstream';
+}
+
+/** Completed or expired: other links still OPEN are closed, the outbox relayed, the check dropped. */
+async function finishEnded(deps: CheckDeps, record: OnboardingRecord): Promise<CheckOutcome> {
+  const except = record.status === 'completed' ? record.link_id : null;
+  const outcome = await closeOpenLinks(deps, record, except);
+  if (outcome !== 'done') return outcome;
+  return relayAndDrop(deps, record.onboarding_id);
 }
 
 function loginMatches(record: OnboardingRecord, link: LoginLink): boolean {
@@ -137,57 +168,124 @@ async function recordWrongAccount(deps: CheckDeps, record: OnboardingRecord): Pr
   await deps.onboardings.recordFailure(record.onboarding_id, lastError).catch(() => {});
 }
 
-async function checkPending(deps: CheckDeps, record: OnboardingRecord): Promise<CheckOutcome> {
-  const read = await request(deps, (o) => deps.client.getLink(record.link_id, o));
-  if (read.kind === 'deferred') return 'deferred';
+type LinkReading =
+  | { kind: 'login'; link: LoginLink }
+  | { kind: 'changed'; status: OnboardingLink['status']; closedByUs?: boolean }
+  | { kind: 'unchanged' }
+  | { kind: 'stop'; outcome: CheckOutcome };
+
+/** Reads one live link: a login to complete from, a status that changed, or a request that stopped. */
+async function readLiveLink(
+  deps: CheckDeps,
+  record: OnboardingRecord,
+  entry: OnboardingLink,
+): Promise<LinkReading> {
+  const read = await request(deps, (o) => deps.client.getLink(entry.link_id, o));
+  if (read.kind === 'deferred') return { kind: 'stop', outcome: 'deferred' };
   if (read.kind === 'failed') {
-    if (!isNotFound(read.err)) return failed(deps, record, read.err);
-    await expire(deps, record, 'the upstream no longer knows the link');
-    return 'expired';
+    if (isNotFound(read.err)) return { kind: 'changed', status: 'EXPIRED' };
+    return { kind: 'stop', outcome: await failed(deps, record, read.err, entry.link_id) };
   }
   const link = read.data;
-  const now = deps.clock.now();
-  const expiryMs = Date.parse(link.expiry_time) || Date.parse(record.expiry_time);
-  const reschedule = async (): Promise<void> =>
-    deps.reconcileSchedule.scheduleCheck(
-      record.onboarding_id,
-      nextCheckAt(Date.parse(record.created_time), expiryMs, now, deps.intervalMs),
-    );
-  if (link.link_id !== record.link_id) {
+  if (link.link_id !== entry.link_id) {
     deps.logger.error(
-      { onboarding_id: record.onboarding_id, link_id: record.link_id },
+      { onboarding_id: record.onboarding_id, link_id: entry.link_id },
       'the upstream answered with another link; not completing',
     );
-    await reschedule();
-    return 'error';
+    return { kind: 'unchanged' };
   }
   if (link.status_code === 'CLOSED' && link.login_id) {
-    if (loginMatches(record, link)) {
-      const result = await completeFromLink(deps, record, link, 'reconciliation');
-      if (result.outcome !== 'completed') return relayAndDrop(deps, record.onboarding_id);
-      deps.logger.info(
-        { onboarding_id: record.onboarding_id, link_id: record.link_id },
-        'reconciliation completed an onboarding whose browser never came back',
-      );
-      return 'completed';
-    }
+    if (loginMatches(record, link)) return { kind: 'login', link };
     await recordWrongAccount(deps, record);
   }
-  if (link.status_code === 'EXPIRED' || now >= expiryMs) {
-    if (link.status_code !== 'OPEN') {
-      await expire(deps, record, `the link is ${link.status_code} past its expiry`);
-      return 'expired';
-    }
+  if (link.status_code === 'OPEN' && deps.clock.now() >= Date.parse(link.expiry_time)) {
     // Still OPEN upstream after its expiry_time: close it so it stops counting against the limit.
-    const closed = await request(deps, (o) => deps.client.closeLink(record.link_id, o));
-    if (closed.kind === 'deferred') return 'deferred';
-    if (closed.kind === 'failed' && !isNotFound(closed.err)) {
-      return failed(deps, record, closed.err);
-    }
-    await expire(deps, record, 'the link was still OPEN after its expiry; closed it upstream');
-    return 'closed_upstream';
+    const closed = await request(deps, (o) => deps.client.closeLink(entry.link_id, o));
+    if (closed.kind === 'deferred') return { kind: 'stop', outcome: 'deferred' };
+    if (closed.kind === 'failed' && !isNotFound(closed.err))
+      return { kind: 'stop', outcome: await failed(deps, record, closed.err, entry.link_id) };
+    return { kind: 'changed', status: 'EXPIRED', closedByUs: true };
   }
-  await reschedule();
+  return link.status_code === entry.status
+    ? { kind: 'unchanged' }
+    : { kind: 'changed', status: link.status_code };
+}
+
+async function completeFrom(
+  deps: CheckDeps,
+  record: OnboardingRecord,
+  link: LoginLink,
+): Promise<CheckOutcome> {
+  const result = await completeFromLink(deps, record, link, 'reconciliation');
+  if (result.outcome !== 'completed') return relayAndDrop(deps, record.onboarding_id);
+  deps.logger.info(
+    { onboarding_id: record.onboarding_id, link_id: link.link_id },
+    'reconciliation completed an onboarding whose browser never came back',
+  );
+  return 'completed';
+}
+
+/** Reads every live link (newest first); completes from the first with a login. */
+async function readLiveLinks(
+  deps: CheckDeps,
+  record: OnboardingRecord,
+): Promise<{ outcome: CheckOutcome } | { record: OnboardingRecord; closedUpstream: boolean }> {
+  const changes: LinkChanges = {};
+  let stop: CheckOutcome | null = null;
+  let closedUpstream = false;
+  for (const entry of liveLinks(record, deps.clock.now())) {
+    const reading = await readLiveLink(deps, record, entry);
+    if (reading.kind === 'login')
+      return { outcome: await completeFrom(deps, record, reading.link) };
+    if (reading.kind === 'stop') {
+      stop = reading.outcome;
+      break;
+    }
+    if (reading.kind === 'changed') {
+      changes[entry.link_id] = { status: reading.status };
+      closedUpstream ||= reading.closedByUs === true;
+    }
+  }
+  const updated =
+    Object.keys(changes).length > 0 ? await changeLinks(deps, record, changes) : record;
+  if (stop !== null) return { outcome: stop };
+  return { record: updated ?? record, closedUpstream };
+}
+
+/**
+ * Whether the onboarding has ended by time: its expiry_time passed, or ("now", one link for its whole
+ * life) that link is no longer OPEN without a login. An invitation ("on_open") outlives its links.
+ */
+function hasEnded(record: OnboardingRecord, nowMs: number): boolean {
+  if (nowMs >= Date.parse(record.expiry_time)) return true;
+  return record.create_link === 'now' && liveLinks(record, nowMs).length === 0;
+}
+
+async function checkPending(deps: CheckDeps, record: OnboardingRecord): Promise<CheckOutcome> {
+  const read = await readLiveLinks(deps, record);
+  if ('outcome' in read) return read.outcome;
+  const current = read.record;
+  const now = deps.clock.now();
+  if (current.status !== 'pending') return finishEnded(deps, current);
+  if (hasEnded(current, now)) {
+    const closed = await closeOpenLinks(deps, current);
+    if (closed !== 'done') return closed;
+    const closedAny = read.closedUpstream || current.links.some((l) => l.status === 'OPEN');
+    await expire(deps, current, 'its links expired or its expiry_time passed');
+    return closedAny ? 'closed_upstream' : 'expired';
+  }
+  const newest = liveLinks(current, now)[0];
+  // No link that could bring a login: nothing to read until the customer opens the start link (which
+  // brings the check forward) or the invitation ends.
+  const next = newest
+    ? nextCheckAt(
+        Date.parse(newest.created_time),
+        Math.min(Date.parse(newest.expiry_time), Date.parse(current.expiry_time)),
+        now,
+        deps.intervalMs,
+      )
+    : Date.parse(current.expiry_time) + EXPIRY_MARGIN_MS;
+  await deps.reconcileSchedule.scheduleCheck(current.onboarding_id, next);
   return 'still_pending';
 }
 
@@ -200,7 +298,7 @@ export async function checkOnboarding(
   if (!record) return drop(deps, onboardingId);
   // Completed by a callback (which leaves the check to us) or ended otherwise: relaying is idempotent.
   if (record.status === 'completed' || record.status === 'expired')
-    return relayAndDrop(deps, onboardingId);
+    return finishEnded(deps, record);
   if (record.status === 'cancelled') return closeCancelled(deps, record);
   return checkPending(deps, record);
 }

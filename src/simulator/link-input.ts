@@ -1,6 +1,6 @@
 // Validates create and update request bodies at the edge, naming the offending field (422).
 import { isoSeconds } from '../lib/clock';
-import { parseExpiryTime } from './expiry-time';
+import { parseExpiryTime } from '../lib/expiry-time';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; description: string };
 

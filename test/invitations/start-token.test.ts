@@ -7,7 +7,7 @@ import {
   parseStartToken,
   sealStartToken,
   startTokenMatches,
-} from '../../src/invitations/start-token';
+} from '../../src/onboarding/start-token';
 import { newLinkState, newState, stateHashOf, STATE_PATTERN } from '../../src/onboarding/state';
 
 const ONB = 'onb_AAAAAAAAAAAAAAAAAAAAAAAA';

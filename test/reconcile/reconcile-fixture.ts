@@ -45,6 +45,7 @@ export async function startReconcileFixture(
         onboardings: storage.onboardings,
         webhookQueue: storage.webhookQueue,
         reconcileSchedule: storage.reconcileSchedule,
+        openLinks: storage.openLinks,
         client: h.client,
         clock,
         random: cryptoRandom,

@@ -1,4 +1,5 @@
-// Parses the create endpoint's expiry_time: a date, a datetime or a relative string, as the upstream accepts.
+// Parses an expiry_time as the Supermetrics API accepts it (a date, a datetime or a relative string); the
+// simulator's create endpoint and the receiver's invitations ("on_open") both read it this way.
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME =

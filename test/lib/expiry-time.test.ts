@@ -1,7 +1,7 @@
 // expiry_time parsing: dates, datetimes and relative strings, as the create endpoint accepts them.
 import { isoSeconds } from '../../src/lib/clock';
-import { parseExpiryTime } from '../../src/simulator/expiry-time';
-import { DAY, HOUR, T0 } from './simulator-fixture';
+import { parseExpiryTime } from '../../src/lib/expiry-time';
+import { DAY, HOUR, T0 } from '../simulator/simulator-fixture';
 
 const iso = (text: string): string | null => {
   const ms = parseExpiryTime(text, T0);
