@@ -76,6 +76,12 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
         const ms = await connection.pttl(`${prefix}:{${id}}:onb`);
         return ms < 0 ? null : Math.ceil(ms / 1000);
       },
+      readAsStored: async (fields, ttlSeconds) => {
+        const id = fields.onboarding_id as string;
+        await connection.hset(`${prefix}:{${id}}:onb`, fields);
+        await connection.expire(`${prefix}:{${id}}:onb`, ttlSeconds);
+        return storage.onboardings.getOnboarding(id);
+      },
     };
   });
 

@@ -124,3 +124,39 @@ export function eventFor(
     }),
   };
 }
+
+/** The fields the release before invitations wrote; it had no link list, start token, lock or rev. */
+const PREVIOUS_RELEASE_FIELDS = [
+  'onboarding_id',
+  'status',
+  'ds_id',
+  'ds_name',
+  'link_id',
+  'login_url',
+  'description',
+  'require_username',
+  'return_url',
+  'metadata',
+  'created_time',
+  'expiry_time',
+  'completed_time',
+  'login_id',
+  'login_username',
+  'login_time',
+  'user_id',
+  'completed_via',
+  'last_error',
+  'state_hash',
+  'verifier_hash',
+] as const satisfies readonly (keyof OnboardingRecord)[];
+
+/** The Redis hash the previous release would have written for this record (nulls left out). */
+export function previousReleaseFields(record: OnboardingRecord): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const name of PREVIOUS_RELEASE_FIELDS) {
+    const value = record[name];
+    if (value === null) continue;
+    fields[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return fields;
+}

@@ -5,6 +5,7 @@ import {
   MEMORY_STORAGE_WARNING,
   type MemoryStorage,
 } from '../../src/store/storage';
+import { decodeRecord } from '../../src/store/record-codec';
 import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
@@ -19,6 +20,7 @@ describeStoreContract('MemoryStore', async () => {
     clock,
     cleanup: () => store.close(),
     ttlSecondsOf: async (id) => store.onboardings.ttlSecondsOf(id),
+    readAsStored: async (fields) => decodeRecord(fields),
   };
 });
 
