@@ -1,4 +1,4 @@
-// The in-memory storage: the three contracts, and expiry measured by the injected clock.
+// The in-memory storage: the storage contracts, and expiry measured by the injected clock.
 import { ManualClock, isoSeconds } from '../../src/lib/clock';
 import {
   createMemoryStorage,
@@ -10,6 +10,7 @@ import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-f
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
+import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
 
 describeStoreContract('MemoryStore', async () => {
   const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
@@ -38,6 +39,11 @@ describeReconcileScheduleContract('MemoryStore', async () => {
     cleanup: () => store.close(),
     ttlSecondsOf: async (id) => store.onboardings.ttlSecondsOf(id),
   };
+});
+
+describeOpenLinkIndexContract('MemoryStore', async () => {
+  const store = createMemoryStorage(new ManualClock(new Date('2026-03-01T12:00:00Z')));
+  return { links: store.openLinks, cleanup: () => store.close() };
 });
 
 describe('MemoryStore expiry', () => {

@@ -17,6 +17,7 @@ import {
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
+import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
 
 const COMPLETED_TTL = 90 * 24 * 3600;
 
@@ -99,6 +100,19 @@ describeReconcileScheduleContract('RedisStore', async () => {
     ttlSecondsOf: async (id) => {
       const ms = await redis.pttl(`${prefix}:{${id}}:onb`);
       return ms < 0 ? null : Math.ceil(ms / 1000);
+    },
+  };
+});
+
+describeOpenLinkIndexContract('RedisStore', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniquePrefix();
+  return {
+    links: createRedisStorage(redis, { prefix, clock: new ManualClock(), ownsConnection: false })
+      .openLinks,
+    cleanup: async () => {
+      await deleteKeysUnder(redis, prefix);
+      await redis.quit();
     },
   };
 });
@@ -386,6 +400,18 @@ describe('RedisStore on a real Redis', () => {
 
     expect(claimed.map((webhook) => webhook.webhook_id)).toEqual([event.webhook_id]);
     expect(await redis.zrange(due, 0, -1)).toEqual([`w:${event.webhook_id}`]);
+  });
+
+  it('keeps open links in one {links} sorted set: member "<onboarding> <link>", scored by sentMs', async () => {
+    await store.openLinks.track('onb_open00000001', 'lnk_a', 1_000);
+    await store.openLinks.track('onb_open00000002', 'lnk_b', 2_000);
+    expect(await keysUnder(redis, prefix)).toEqual([`${prefix}:{links}:open`]);
+    expect(await redis.zrange(`${prefix}:{links}:open`, 0, -1, 'WITHSCORES')).toEqual([
+      'onb_open00000001 lnk_a',
+      '1000',
+      'onb_open00000002 lnk_b',
+      '2000',
+    ]);
   });
 
   it('leaves a connection it does not own open on close', async () => {
