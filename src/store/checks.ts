@@ -9,6 +9,11 @@ export function onboardingId(id: string): string {
   return checkKeyPart('onboarding id', id);
 }
 
+/** An upstream link id, part of an open-link index member (`<onboardingId> <linkId>`). */
+export function linkId(id: string): string {
+  return checkKeyPart('link id', id);
+}
+
 export function webhookId(id: string): string {
   return checkKeyPart('webhook id', id);
 }
@@ -35,6 +40,11 @@ export function attempts(count: number): number {
 
 export function budgetCap(cap: number): number {
   return wholeNumber(cap, 0, 'cap must be a whole number, 0 or more.');
+}
+
+/** A compare-and-set revision: 0 for a record never updated. */
+export function revision(rev: number): number {
+  return wholeNumber(rev, 0, 'expectedRev must be a whole number, 0 or more.');
 }
 
 export function listLimit(limit: number): number {

@@ -35,6 +35,8 @@ export interface StoreKeys {
   webhooks(): WebhookQueueKeys;
   /** The reconciliation schedule's keys: all under one `{reconcile}` hash tag (one slot). */
   reconcile(): ReconcileKeys;
+  /** ZSET: the receiver's OPEN links as `<onboardingId> <linkId>`, scored by sentMs (a `{links}` slot). */
+  openLinks(): string;
 }
 
 export interface ReconcileKeys {
@@ -73,6 +75,7 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     idempotency: (key) => `${prefix}:idem:${checkKeyPart('idempotency key', key)}`,
     webhooks: () => webhookQueueKeys(`${prefix}:{webhooks}`),
     reconcile: () => reconcileKeys(`${prefix}:{reconcile}`),
+    openLinks: () => `${prefix}:{links}:open`,
   };
 }
 

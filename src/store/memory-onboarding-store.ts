@@ -19,6 +19,8 @@ import {
   decodeRecord,
   encodeLastError,
   encodeRecord,
+  isLinkOf,
+  updateChanges,
   type HashFields,
 } from './record-codec';
 import type { OnboardingRecord, OnboardingStore, OutboxEvent } from './store';
@@ -157,14 +159,28 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
       if (record.status === 'completed' && record.link_id === completion.link_id) {
         return { outcome: 'already_completed', record };
       }
-      // A pending record bound to another link is left alone: the callback checks the link first.
-      if (record.status !== 'pending' || record.link_id !== completion.link_id) {
+      // A link that is none of its own is left alone: the callback checks membership first.
+      if (record.status !== 'pending' || !isLinkOf(stored.value, completion.link_id)) {
         return { outcome: 'not_pending', record };
       }
       applyChanges(stored.value, completionChanges(completion));
       stored.expiresAt = expiry(completedTtlSeconds);
       appendToOutbox(onboardingId, event, stored.expiresAt);
       return { outcome: 'completed', record: readRecord(onboardingId) as OnboardingRecord };
+    },
+
+    async updateOnboarding(onboardingId, expectedRev, changes, pendingOnly) {
+      const key = keys.record(onboardingId);
+      check.revision(expectedRev);
+      const fields = updateChanges(changes);
+      const stored = live(records, key);
+      const record = stored && decodeRecord(stored.value);
+      if (!stored || !record) return { outcome: 'not_found' };
+      if (record.rev !== expectedRev) return { outcome: 'conflict' };
+      if (pendingOnly && record.status !== 'pending') return { outcome: 'not_pending', record };
+      applyChanges(stored.value, fields);
+      stored.value.rev = String(record.rev + 1);
+      return { outcome: 'updated', record: readRecord(onboardingId) as OnboardingRecord };
     },
 
     async recordFailure(onboardingId, error) {

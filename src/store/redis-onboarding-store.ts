@@ -19,6 +19,7 @@ import {
   encodeRecord,
   fieldsToPairs,
   pairsToFields,
+  updateChanges,
 } from './record-codec';
 import type { OutcomeReply, RedisClient, StoreScripts } from './scripts';
 import type {
@@ -27,6 +28,7 @@ import type {
   ExpireResult,
   OnboardingRecord,
   OnboardingStore,
+  UpdateResult,
 } from './store';
 
 /** A filtered list reads at most this many index batches per call, then hands back a cursor. */
@@ -124,6 +126,19 @@ export function createRedisOnboardingStore(
       return outcomeWithRecord(reply) as CompleteResult;
     },
 
+    async updateOnboarding(onboardingId, expectedRev, changes, pendingOnly) {
+      const recordKey = keys.record(onboardingId);
+      check.revision(expectedRev);
+      const fields = updateChanges(changes);
+      const reply = await scripts.updateOnboarding(recordKey, {
+        expectedRev,
+        pendingOnly,
+        set: fieldsToPairs(fields.set),
+        remove: fields.remove,
+      });
+      return outcomeWithRecord(reply) as UpdateResult;
+    },
+
     async recordFailure(onboardingId, error) {
       await scripts.recordFailure(keys.record(onboardingId), encodeLastError(error));
     },
@@ -171,10 +186,13 @@ export function createRedisOnboardingStore(
   };
 }
 
-function outcomeWithRecord(reply: OutcomeReply): CompleteResult | CancelResult | ExpireResult {
+type RecordOutcome = CompleteResult | CancelResult | ExpireResult | UpdateResult;
+
+/** A script's {outcome, HGETALL} as a result; not_found and conflict carry no record. */
+function outcomeWithRecord(reply: OutcomeReply): RecordOutcome {
   const [outcome, pairs] = reply;
-  if (outcome === 'not_found') return { outcome };
+  if (outcome === 'not_found' || outcome === 'conflict') return { outcome } as RecordOutcome;
   const record = decodeRecord(pairsToFields(pairs ?? []));
   if (record === null) throw new Error(`The store script answered ${outcome} without a record.`);
-  return { outcome, record } as CompleteResult | CancelResult | ExpireResult;
+  return { outcome, record } as RecordOutcome;
 }

@@ -18,17 +18,21 @@ return 1
 /**
  * KEYS: record, outbox. ARGV: link_id, ttl, event ('' for none), n, n field/value pairs, fields to
  * remove. → {outcome, HGETALL} so the caller gets the resulting record in the same round trip.
- * A pending record bound to a different link is left alone ('not_pending'): the callback checks the
- * link before it gets here, so this only guards against a caller's bug.
+ * The link must be one of the onboarding's: its link_id, or one of `link_ids` (`,id1,id2,`, a plain
+ * find; an id with a comma is never one of them). A pending record and a link that is none of its own
+ * are left alone ('not_pending'): the callback checks membership before it gets here, so this only
+ * guards against a caller's bug. The pairs set link_id to the completing link.
  */
 const COMPLETE = `
-local current = redis.call('HMGET', KEYS[1], 'status', 'link_id')
-local status, link = current[1], current[2]
+local current = redis.call('HMGET', KEYS[1], 'status', 'link_id', 'link_ids')
+local status, link, ids = current[1], current[2], current[3]
 if not status then return {'not_found'} end
 if status == 'completed' and link == ARGV[1] then
   return {'already_completed', redis.call('HGETALL', KEYS[1])}
 end
-if status ~= 'pending' or link ~= ARGV[1] then
+local ours = link == ARGV[1] or (ids and not string.find(ARGV[1], ',', 1, true)
+  and string.find(ids, ',' .. ARGV[1] .. ',', 1, true) ~= nil)
+if status ~= 'pending' or not ours then
   return {'not_pending', redis.call('HGETALL', KEYS[1])}
 end
 local pairs_end = 4 + 2 * tonumber(ARGV[4])
@@ -38,6 +42,26 @@ if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return {'completed', redis.call('HGETALL', KEYS[1])}
+`;
+
+/**
+ * KEYS: record. ARGV: expected rev, pendingOnly ('1' or '0'), n, n field/value pairs, fields to
+ * remove → {outcome} or {outcome, HGETALL}. Compare-and-set: a missing rev is 0; the rev is checked
+ * before the status, and every update bumps it. The TTL is left as it is.
+ */
+const UPDATE = `
+local current = redis.call('HMGET', KEYS[1], 'status', 'rev')
+local status = current[1]
+if not status then return {'not_found'} end
+if (tonumber(current[2]) or 0) ~= tonumber(ARGV[1]) then return {'conflict'} end
+if ARGV[2] == '1' and status ~= 'pending' then
+  return {'not_pending', redis.call('HGETALL', KEYS[1])}
+end
+local pairs_end = 3 + 2 * tonumber(ARGV[3])
+if pairs_end > 3 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, pairs_end)) end
+if #ARGV > pairs_end then redis.call('HDEL', KEYS[1], unpack(ARGV, pairs_end + 1)) end
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
+return {'updated', redis.call('HGETALL', KEYS[1])}
 `;
 
 /** KEYS: record. ARGV: last_error JSON → 1 set, 0 not pending or missing. Keeps the TTL. */
@@ -96,6 +120,7 @@ return {ties, redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'WITHSCOR
 const DEFINITIONS = {
   llrCreateOnboarding: { numberOfKeys: 1, lua: CREATE },
   llrCompleteOnboarding: { numberOfKeys: 2, lua: COMPLETE },
+  llrUpdateOnboarding: { numberOfKeys: 1, lua: UPDATE },
   llrRecordFailure: { numberOfKeys: 1, lua: RECORD_FAILURE },
   llrCancelOnboarding: { numberOfKeys: 1, lua: CANCEL },
   llrExpireOnboarding: { numberOfKeys: 2, lua: EXPIRE },
@@ -117,6 +142,10 @@ export interface StoreScripts {
     recordKey: string,
     outboxKey: string,
     args: { linkId: string; ttl: number; event: string; set: string[]; remove: string[] },
+  ): Promise<OutcomeReply>;
+  updateOnboarding(
+    recordKey: string,
+    args: { expectedRev: number; pendingOnly: boolean; set: string[]; remove: string[] },
   ): Promise<OutcomeReply>;
   recordFailure(recordKey: string, lastError: string): Promise<number>;
   cancelOnboarding(recordKey: string, time: string, ttl: number): Promise<OutcomeReply>;
@@ -149,6 +178,15 @@ export function defineStoreScripts(client: RedisClient): StoreScripts {
         a.linkId,
         a.ttl,
         a.event,
+        a.set.length / 2,
+        ...a.set,
+        ...a.remove,
+      )) as OutcomeReply,
+    updateOnboarding: async (key, a) =>
+      (await run.llrUpdateOnboarding(
+        key,
+        a.expectedRev,
+        a.pendingOnly ? '1' : '0',
         a.set.length / 2,
         ...a.set,
         ...a.remove,

@@ -2,9 +2,11 @@
 import type { Clock } from '../lib/clock';
 import { storeKeys } from './keys';
 import { createMemoryOnboardingStore, type MemoryOnboardingStore } from './memory-onboarding-store';
+import { createMemoryOpenLinkIndex } from './memory-open-link-index';
 import { createMemoryReconcileSchedule } from './memory-reconcile-schedule';
 import { createMemoryWebhookQueue } from './memory-webhook-queue';
 import { createRedisOnboardingStore } from './redis-onboarding-store';
+import { createRedisOpenLinkIndex } from './redis-open-link-index';
 import { createRedisReconcileSchedule } from './redis-reconcile-schedule';
 import { createRedisWebhookQueue } from './redis-webhook-queue';
 import { defineStoreScripts, type RedisClient } from './scripts';
@@ -31,6 +33,7 @@ export function createRedisStorage(redis: RedisClient, options: RedisStorageOpti
     onboardings: createRedisOnboardingStore(redis, keys, scripts, options.clock),
     webhookQueue: createRedisWebhookQueue(redis, keys.webhooks(), scripts.indexPage),
     reconcileSchedule: createRedisReconcileSchedule(redis, keys.reconcile()),
+    openLinks: createRedisOpenLinkIndex(redis, keys.openLinks()),
     ping: async () => {
       await redis.ping();
     },
@@ -50,6 +53,7 @@ export function createMemoryStorage(clock: Clock): MemoryStorage {
     onboardings: createMemoryOnboardingStore(clock),
     webhookQueue: createMemoryWebhookQueue(),
     reconcileSchedule: createMemoryReconcileSchedule(),
+    openLinks: createMemoryOpenLinkIndex(),
     ping: async () => {},
     close: async () => {},
   };

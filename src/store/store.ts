@@ -1,5 +1,5 @@
-// What the service keeps: the onboarding store, the webhook queue and the reconciliation schedule, and the
-// Storage object that holds all three on one connection (Redis, Redis Cluster, or memory for the sandbox).
+// What the service keeps: the onboarding store, the webhook queue, the reconciliation schedule, the open-link
+// index, and the Storage object that holds them all on one connection (Redis, Redis Cluster, or memory).
 
 export type OnboardingStatus = 'pending' | 'completed' | 'expired' | 'cancelled';
 export type CompletedVia = 'callback' | 'reconciliation';
@@ -304,10 +304,6 @@ export interface ReconcileSchedule {
   upstreamPausedUntil(): Promise<number>;
 }
 
-/**
- * Everything the service keeps, built by one factory (src/store/storage.ts) on one connection. Each
- * part is passed on under its own name: `onboardings`, `webhookQueue`, `reconcileSchedule`.
- */
 /** One of our upstream links in the open-link index. */
 export interface OpenLinkEntry {
   onboardingId: string;
@@ -335,6 +331,10 @@ export interface OpenLinkIndex {
   count(): Promise<number>;
 }
 
+/**
+ * Everything the service keeps, built by one factory (src/store/storage.ts) on one connection. Each
+ * part is passed on under its own name: `onboardings`, `webhookQueue`, `reconcileSchedule`, `openLinks`.
+ */
 export interface Storage {
   onboardings: OnboardingStore;
   webhookQueue: WebhookQueue;

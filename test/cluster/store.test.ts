@@ -8,6 +8,7 @@ import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-f
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
+import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
 import {
   deleteClusterKeys,
   describeWithCluster,
@@ -76,6 +77,12 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
         const ms = await connection.pttl(`${prefix}:{${id}}:onb`);
         return ms < 0 ? null : Math.ceil(ms / 1000);
       },
+      readAsStored: async (fields, ttlSeconds) => {
+        const id = fields.onboarding_id as string;
+        await connection.hset(`${prefix}:{${id}}:onb`, fields);
+        await connection.expire(`${prefix}:{${id}}:onb`, ttlSeconds);
+        return storage.onboardings.getOnboarding(id);
+      },
     };
   });
 
@@ -102,6 +109,18 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
         const ms = await connection.pttl(`${prefix}:{${id}}:onb`);
         return ms < 0 ? null : Math.ceil(ms / 1000);
       },
+    };
+  });
+
+  describeOpenLinkIndexContract('RedisStore on Redis Cluster', async () => {
+    const prefix = uniquePrefix();
+    return {
+      links: createRedisStorage(connection, {
+        prefix,
+        clock: new ManualClock(),
+        ownsConnection: false,
+      }).openLinks,
+      cleanup: () => deleteClusterKeys(connection, prefix),
     };
   });
 });

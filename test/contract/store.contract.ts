@@ -3,6 +3,7 @@ import type { ManualClock } from '../../src/lib/clock';
 import { isoSeconds } from '../../src/lib/clock';
 import { InvalidCursorError, InvalidKeyError } from '../../src/store/errors';
 import type { CompleteResult, OnboardingRecord, OnboardingStore } from '../../src/store/store';
+import { describeOnboardingLinksContract } from './onboarding-links.contract';
 import { completionFor, eventFor, newOnboardingId, pendingRecord } from './onboarding-fixtures';
 
 export interface StoreFixture {
@@ -13,12 +14,23 @@ export interface StoreFixture {
   cleanup(): Promise<void>;
   /** Seconds left before the onboarding's record expires; null when it is gone or never expires. */
   ttlSecondsOf(onboardingId: string): Promise<number | null>;
+  /**
+   * Reads back a record stored as exactly these hash fields (one an earlier release wrote): Redis writes
+   * the hash with this TTL and reads it through the store. Memory starts empty on every release, so it
+   * never holds such a record: its fixture decodes the fields with the codec the store reads with.
+   */
+  readAsStored(
+    fields: Record<string, string>,
+    ttlSeconds: number,
+  ): Promise<OnboardingRecord | null>;
 }
 
 const PENDING_TTL = 26 * 3600;
 const COMPLETED_TTL = 90 * 24 * 3600;
 
+/** The whole onboarding store contract, the invitations part (onboarding-links.contract.ts) included. */
 export function describeStoreContract(name: string, setup: () => Promise<StoreFixture>): void {
+  describeOnboardingLinksContract(name, setup);
   describe(`${name} (OnboardingStore contract)`, () => {
     let fixture: StoreFixture;
     let store: OnboardingStore;

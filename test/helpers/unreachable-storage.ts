@@ -16,6 +16,7 @@ export function unreachableStorage(storage: Storage): Storage {
     onboardings: failing(storage.onboardings),
     webhookQueue: failing(storage.webhookQueue),
     reconcileSchedule: failing(storage.reconcileSchedule),
+    openLinks: failing(storage.openLinks),
     ping: () => Promise.reject(new Error('Connection is closed.')),
     close: () => storage.close(),
   };

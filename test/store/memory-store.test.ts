@@ -1,14 +1,16 @@
-// The in-memory storage: the three contracts, and expiry measured by the injected clock.
+// The in-memory storage: the storage contracts, and expiry measured by the injected clock.
 import { ManualClock, isoSeconds } from '../../src/lib/clock';
 import {
   createMemoryStorage,
   MEMORY_STORAGE_WARNING,
   type MemoryStorage,
 } from '../../src/store/storage';
+import { decodeRecord } from '../../src/store/record-codec';
 import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
+import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
 
 describeStoreContract('MemoryStore', async () => {
   const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
@@ -19,6 +21,7 @@ describeStoreContract('MemoryStore', async () => {
     clock,
     cleanup: () => store.close(),
     ttlSecondsOf: async (id) => store.onboardings.ttlSecondsOf(id),
+    readAsStored: async (fields) => decodeRecord(fields),
   };
 });
 
@@ -36,6 +39,11 @@ describeReconcileScheduleContract('MemoryStore', async () => {
     cleanup: () => store.close(),
     ttlSecondsOf: async (id) => store.onboardings.ttlSecondsOf(id),
   };
+});
+
+describeOpenLinkIndexContract('MemoryStore', async () => {
+  const store = createMemoryStorage(new ManualClock(new Date('2026-03-01T12:00:00Z')));
+  return { links: store.openLinks, cleanup: () => store.close() };
 });
 
 describe('MemoryStore expiry', () => {

@@ -9,12 +9,15 @@ import {
   completionFor,
   eventFor,
   hashState,
+  linkFor,
   newState,
   pendingRecord,
+  previousReleaseFields,
 } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
+import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
 
 const COMPLETED_TTL = 90 * 24 * 3600;
 
@@ -61,6 +64,12 @@ describeStoreContract('RedisStore', async () => {
       const ms = await redis.pttl(`${prefix}:{${id}}:onb`);
       return ms < 0 ? null : Math.ceil(ms / 1000);
     },
+    readAsStored: async (fields, ttlSeconds) => {
+      const id = fields.onboarding_id as string;
+      await redis.hset(`${prefix}:{${id}}:onb`, fields);
+      await redis.expire(`${prefix}:{${id}}:onb`, ttlSeconds);
+      return store.onboardings.getOnboarding(id);
+    },
   };
 });
 
@@ -91,6 +100,19 @@ describeReconcileScheduleContract('RedisStore', async () => {
     ttlSecondsOf: async (id) => {
       const ms = await redis.pttl(`${prefix}:{${id}}:onb`);
       return ms < 0 ? null : Math.ceil(ms / 1000);
+    },
+  };
+});
+
+describeOpenLinkIndexContract('RedisStore', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniquePrefix();
+  return {
+    links: createRedisStorage(redis, { prefix, clock: new ManualClock(), ownsConnection: false })
+      .openLinks,
+    cleanup: async () => {
+      await deleteKeysUnder(redis, prefix);
+      await redis.quit();
     },
   };
 });
@@ -173,6 +195,57 @@ describe('RedisStore on a real Redis', () => {
     expect(hash.metadata).toBe(JSON.stringify(record.metadata));
     expect(hash).not.toHaveProperty('login_id');
     expect(hash).not.toHaveProperty('last_error');
+  });
+
+  it('keeps links as JSON text with link_ids beside them, rewritten by an update; a null removes its field', async () => {
+    const record = pendingRecord(clock, { link_lock_until: clock.now() + 1000 });
+    await store.onboardings.createOnboarding(record, 3600);
+    const key = `${prefix}:{${record.onboarding_id}}:onb`;
+    expect(await redis.hmget(key, 'links', 'link_ids', 'rev')).toEqual([
+      JSON.stringify(record.links),
+      `,${record.link_id},`,
+      '0',
+    ]);
+
+    const added = linkFor(clock);
+    await store.onboardings.updateOnboarding(
+      record.onboarding_id,
+      0,
+      { links: [added, ...record.links], link_lock_until: null },
+      true,
+    );
+    expect(await redis.hget(key, 'link_ids')).toBe(`,${added.link_id},${record.link_id},`);
+    expect(await redis.hexists(key, 'link_lock_until')).toBe(0);
+    expect(await redis.hget(key, 'rev')).toBe('1');
+
+    await store.onboardings.updateOnboarding(record.onboarding_id, 1, { links: [] }, true);
+    expect(await redis.hget(key, 'links')).toBe('[]');
+    expect(await redis.hexists(key, 'link_ids')).toBe(0);
+  });
+
+  it('updates a record of the previous release from rev 0 and completes it from its one link', async () => {
+    const record = pendingRecord(clock);
+    const key = `${prefix}:{${record.onboarding_id}}:onb`;
+    await redis.hset(key, previousReleaseFields(record));
+    await redis.expire(key, 3600);
+
+    const updated = await store.onboardings.updateOnboarding(
+      record.onboarding_id,
+      0,
+      { ds_name: 'Google Analytics 4' },
+      true,
+    );
+    expect(updated).toMatchObject({ outcome: 'updated', record: { rev: 1 } });
+    const done = await store.onboardings.completeOnboarding(
+      record.onboarding_id,
+      completionFor(record, clock),
+      null,
+      COMPLETED_TTL,
+    );
+    expect(done).toMatchObject({
+      outcome: 'completed',
+      record: { link_id: record.link_id, status: 'completed', rev: 1 },
+    });
   });
 
   it('reveals no state in a dump of everything it wrote: records hold only state_hash', async () => {
@@ -327,6 +400,18 @@ describe('RedisStore on a real Redis', () => {
 
     expect(claimed.map((webhook) => webhook.webhook_id)).toEqual([event.webhook_id]);
     expect(await redis.zrange(due, 0, -1)).toEqual([`w:${event.webhook_id}`]);
+  });
+
+  it('keeps open links in one {links} sorted set: member "<onboarding> <link>", scored by sentMs', async () => {
+    await store.openLinks.track('onb_open00000001', 'lnk_a', 1_000);
+    await store.openLinks.track('onb_open00000002', 'lnk_b', 2_000);
+    expect(await keysUnder(redis, prefix)).toEqual([`${prefix}:{links}:open`]);
+    expect(await redis.zrange(`${prefix}:{links}:open`, 0, -1, 'WITHSCORES')).toEqual([
+      'onb_open00000001 lnk_a',
+      '1000',
+      'onb_open00000002 lnk_b',
+      '2000',
+    ]);
   });
 
   it('leaves a connection it does not own open on close', async () => {

@@ -1,0 +1,60 @@
+// The open-link index in Redis: one sorted set under its own `{links}` hash tag, scored by sentMs.
+import * as check from './checks';
+import { linkEntry, linkMember } from './open-link-member';
+import type { RedisClient } from './scripts';
+import type { OpenLinkIndex } from './store';
+
+/**
+ * KEYS: the open-link set. ARGV: member, notAfterMs → 1 taken out, 0 absent or sent later. One script,
+ * so of concurrent claimers exactly one sees the member and removes it.
+ */
+const CLAIM_FOR_RECYCLE = `
+local sent = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not sent or tonumber(sent) > tonumber(ARGV[2]) then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 1
+`;
+
+type ScriptCommands = {
+  llrClaimLinkForRecycle(key: string, member: string, notAfterMs: number): Promise<number>;
+};
+
+export function createRedisOpenLinkIndex(redis: RedisClient, key: string): OpenLinkIndex {
+  redis.defineCommand('llrClaimLinkForRecycle', { numberOfKeys: 1, lua: CLAIM_FOR_RECYCLE });
+  const run = redis as unknown as ScriptCommands;
+
+  return {
+    async track(onboardingId, linkId, sentMs) {
+      const member = linkMember(onboardingId, linkId);
+      await redis.zadd(key, check.timeMs('sentMs', sentMs), member);
+    },
+
+    async untrack(links) {
+      const members = links.map((link) => linkMember(link.onboardingId, link.linkId));
+      if (members.length > 0) await redis.zrem(key, ...members);
+    },
+
+    async oldest(max) {
+      const flat = await redis.zrange(key, 0, check.claimMax(max) - 1, 'WITHSCORES');
+      const entries = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        entries.push(linkEntry(flat[i] as string, Number(flat[i + 1])));
+      }
+      return entries;
+    },
+
+    async claimForRecycle(onboardingId, linkId, notAfterMs) {
+      const member = linkMember(onboardingId, linkId);
+      const taken = await run.llrClaimLinkForRecycle(
+        key,
+        member,
+        check.timeMs('notAfterMs', notAfterMs),
+      );
+      return taken === 1;
+    },
+
+    count() {
+      return redis.zcard(key);
+    },
+  };
+}
