@@ -253,12 +253,16 @@ async function readLiveLinks(
 }
 
 /**
- * Whether the onboarding has ended by time: its expiry_time passed, or ("now", one link for its whole
- * life) that link is no longer OPEN without a login. An invitation ("on_open") outlives its links.
+ * Whether the onboarding has ended by time: its expiry_time passed, or ("now", whose life is its link's)
+ * every link expired or is gone upstream. An invitation ("on_open") outlives its links.
  */
 function hasEnded(record: OnboardingRecord, nowMs: number): boolean {
   if (nowMs >= Date.parse(record.expiry_time)) return true;
-  return record.create_link === 'now' && liveLinks(record, nowMs).length === 0;
+  return (
+    record.create_link === 'now' &&
+    record.links.length > 0 &&
+    record.links.every((link) => link.status === 'EXPIRED')
+  );
 }
 
 async function checkPending(deps: CheckDeps, record: OnboardingRecord): Promise<CheckOutcome> {

@@ -67,6 +67,7 @@ describe('the OpenAPI document', () => {
         '/v1/onboardings',
         '/v1/onboardings/{onboarding_id}',
         '/v1/onboardings/{onboarding_id}/cancel',
+        '/v1/onboardings/{onboarding_id}/start-link',
         '/v1/webhooks/dead-letters',
         '/v1/webhooks/dead-letters/{webhook_id}/redeliver',
       ].sort(),
