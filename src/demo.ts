@@ -7,6 +7,11 @@ import { startSandboxService, type SandboxService } from './sandbox/sandbox-serv
 
 const say = (step: number, text: string) => process.stdout.write(`[${step}] ${text}\n`);
 
+/** Shows a start link without its secret. */
+function redactStart(url: string): string {
+  return url.replace(/\.[A-Za-z0-9_-]+$/, '.…');
+}
+
 /** Shows a callback URL without its secrets. */
 function redactCallback(url: string): string {
   const parsed = new URL(url);
@@ -22,18 +27,42 @@ async function walkOnboarding(
 ): Promise<void> {
   const auth = { authorization: `Bearer ${service.apiKey}`, 'content-type': 'application/json' };
 
-  say(2, 'POST /v1/onboardings {"ds_id":"GA"}');
+  say(2, 'POST /v1/onboardings {"ds_id":"GA","create_link":"on_open"} (an invitation)');
   const created = await request(`${service.url}/v1/onboardings`, {
     method: 'POST',
     headers: auth,
-    body: JSON.stringify({ ds_id: 'GA', description: 'demo onboarding', metadata: { demo: true } }),
+    body: JSON.stringify({
+      ds_id: 'GA',
+      create_link: 'on_open',
+      description: 'demo onboarding',
+      metadata: { demo: true },
+    }),
     dispatcher,
   });
-  const onboarding = (
-    (await created.body.json()) as { data: { onboarding_id: string; login_url: string } }
+  const invitation = (
+    (await created.body.json()) as { data: { onboarding_id: string; start_url: string } }
   ).data;
   if (created.statusCode !== 201) throw new Error(`create answered ${created.statusCode}`);
-  say(2, `created ${onboarding.onboarding_id}, status pending; login_url ${onboarding.login_url}`);
+  say(
+    2,
+    `created ${invitation.onboarding_id}, status pending, no upstream link yet; start_url ${redactStart(invitation.start_url)}`,
+  );
+
+  const startPage = await request(invitation.start_url, { dispatcher });
+  const startHtml = await startPage.body.text();
+  if (startPage.statusCode !== 200 || !startHtml.includes('Continue'))
+    throw new Error(`the start page answered ${startPage.statusCode}`);
+  say(
+    3,
+    `opened the start link: "${/<h1[^>]*>([^<]*)<\/h1>/.exec(startHtml)?.[1]}"; pressing Continue`,
+  );
+  const continued = await request(invitation.start_url, { method: 'POST', dispatcher });
+  await continued.body.dump();
+  const loginUrl = continued.headers.location;
+  if (continued.statusCode !== 303 || typeof loginUrl !== 'string')
+    throw new Error(`Continue answered ${continued.statusCode}`);
+  say(3, `the receiver made the upstream link now and sent the browser to ${loginUrl}`);
+  const onboarding = { onboarding_id: invitation.onboarding_id, login_url: loginUrl };
 
   const page = await request(onboarding.login_url, { dispatcher });
   const html = await page.body.text();
@@ -42,7 +71,7 @@ async function walkOnboarding(
     throw new Error('the simulator login page has no Authenticate form');
   say(
     3,
-    `opened the login page: "${/<title>([^<]*)<\/title>/.exec(html)?.[1]}"; pressing Authenticate as demo@example.com`,
+    `the simulator's login page: "${/<title>([^<]*)<\/title>/.exec(html)?.[1]}"; pressing Authenticate as demo@example.com`,
   );
 
   const submitted = await request(new URL(action, onboarding.login_url).href, {
