@@ -1,4 +1,5 @@
-// One onboarding in headless Chromium on the sandbox: login_url, the simulator's page, the result page.
+// Onboardings in headless Chromium on the sandbox: login_url or a start link, the simulator's page, the
+// result page; and the waiting page at the link limit, which gets the customer through by itself.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { Agent, request } from 'undici';
@@ -88,5 +89,66 @@ describeWithBrowser(title, () => {
       login_username: 'browser@example.com',
       completed_via: 'callback',
     });
+  }, 60000);
+
+  async function api(path: string, body?: unknown): Promise<Record<string, unknown>> {
+    const auth = { authorization: `Bearer ${service.apiKey}`, 'content-type': 'application/json' };
+    const res = await request(`${service.url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: auth,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      dispatcher,
+    });
+    return ((await res.body.json()) as { data: Record<string, unknown> }).data;
+  }
+
+  it('opens an invitation through its start link: Continue, the simulator page, connected', async () => {
+    const invitation = await api('/v1/onboardings', { ds_id: 'GA', create_link: 'on_open' });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    await page.goto(String(invitation.start_url));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Connect your Google Analytics account',
+    );
+    // The Continue POST is answered by a 303 to the simulator: the page's CSP form-action allows it.
+    await Promise.all([
+      page.waitForURL(`${service.upstream.url}/datasource/login/**`),
+      page.getByRole('button', { name: 'Continue' }).click(),
+    ]);
+    await Promise.all([
+      page.waitForURL(`${service.url}/callback?**`),
+      page.getByRole('button', { name: 'Authenticate' }).click(),
+    ]);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Your Google Analytics account is connected',
+    );
+    await context.close();
+    expect(await api(`/v1/onboardings/${String(invitation.onboarding_id)}`)).toMatchObject({
+      status: 'completed',
+      completed_via: 'callback',
+    });
+  }, 60000);
+
+  it('meets the waiting page at the link limit and passes it by itself once a slot is free', async () => {
+    // Five links created now hold the team's five slots (and are never recycled: their customers
+    // may come any time before they expire).
+    const holders = [];
+    for (let i = 0; i < 5; i++) holders.push(await api('/v1/onboardings', { ds_id: 'AW' }));
+    const invitation = await api('/v1/onboardings', { ds_id: 'GA', create_link: 'on_open' });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    await page.goto(String(invitation.start_url));
+    const waiting = page.waitForResponse((r) => r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect((await waiting).status()).toBe(503);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Please wait a moment',
+    );
+
+    // The customer does nothing: a slot frees up and the page's own retry takes them through.
+    await api(`/v1/onboardings/${String(holders[0]!.onboarding_id)}/cancel`, {});
+    await page.waitForURL(`${service.upstream.url}/datasource/login/**`, { timeout: 20000 });
+    expect(await page.getByRole('button', { name: 'Authenticate' }).count()).toBe(1);
+    await context.close();
   }, 60000);
 });
