@@ -11,6 +11,7 @@ import type { OnboardingLink, OnboardingRecord } from '../store/store';
 import { SupermetricsError } from '../supermetrics/errors';
 import type {
   ApiResult,
+  LinkStatus,
   LoginLink,
   RateLimitInfo,
   SupermetricsClient,
@@ -29,6 +30,53 @@ export interface CheckDeps extends CompletionDeps {
   rateLimited(retryAfterSeconds: number | null): Promise<number>;
   /** The rate-limit headers of each answer. */
   observe(rateLimit: RateLimitInfo): void;
+  /**
+   * Every link of the team and its status, read once per reconciliation pass (one list request):
+   * null when it could not be read (each live link is then read on its own), 'deferred' when the
+   * gate refused the request.
+   */
+  listedLinks(): Promise<ListedLinks>;
+}
+
+/** Upstream times have whole seconds: a link this close to the list's reading is read on its own. */
+const LIST_SKEW_MS = 5_000;
+
+export type ListedLinks =
+  { readAtMs: number; statuses: Map<string, LinkStatus> } | null | 'deferred';
+
+/** The team's links as the list endpoint gives them: one request for the whole pass. */
+export async function readLinkList(deps: CheckDeps): Promise<ListedLinks> {
+  const listed = await request(deps, (o) => deps.client.listLinks(o));
+  if (listed.kind === 'deferred') return 'deferred';
+  if (listed.kind === 'failed') {
+    if (listed.err instanceof SupermetricsError && listed.err.status === 429)
+      await deps.rateLimited(listed.err.retryAfterSeconds);
+    deps.logger.warn({ err: listed.err }, 'could not list the links; reading each one');
+    return null;
+  }
+  return {
+    readAtMs: deps.clock.now(),
+    statuses: new Map(listed.data.map((link) => [link.link_id, link.status_code])),
+  };
+}
+
+/**
+ * What the list says of a live link without reading it: unchanged while OPEN before its expiry,
+ * EXPIRED when expired or gone; null when it must be read (CLOSED: perhaps with a login; recycled
+ * links read CLOSED before and after their customer's login, so they are always read).
+ */
+function fromList(
+  listed: { readAtMs: number; statuses: Map<string, LinkStatus> },
+  entry: OnboardingLink,
+  nowMs: number,
+): LinkReading | null {
+  // A link made after the list was read is not in it yet: read it on its own.
+  const madeLate = Date.parse(entry.created_time) >= listed.readAtMs - LIST_SKEW_MS;
+  if (entry.recycled_time !== null || madeLate) return null;
+  const status = listed.statuses.get(entry.link_id);
+  if (status === undefined || status === 'EXPIRED') return { kind: 'changed', status: 'EXPIRED' };
+  if (status === 'OPEN' && nowMs < Date.parse(entry.expiry_time)) return { kind: 'unchanged' };
+  return null;
 }
 
 type Answer<T> = { kind: 'ok'; data: T } | { kind: 'failed'; err: unknown } | { kind: 'deferred' };
@@ -233,8 +281,13 @@ async function readLiveLinks(
   const changes: LinkChanges = {};
   let stop: CheckOutcome | null = null;
   let closedUpstream = false;
-  for (const entry of liveLinks(record, deps.clock.now())) {
-    const reading = await readLiveLink(deps, record, entry);
+  const live = liveLinks(record, deps.clock.now());
+  const listed = live.length > 0 ? await deps.listedLinks() : null;
+  if (listed === 'deferred') return { outcome: 'deferred' };
+  for (const entry of live) {
+    const reading =
+      (listed && fromList(listed, entry, deps.clock.now())) ??
+      (await readLiveLink(deps, record, entry));
     if (reading.kind === 'login')
       return { outcome: await completeFrom(deps, record, reading.link) };
     if (reading.kind === 'stop') {

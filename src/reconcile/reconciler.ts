@@ -5,7 +5,13 @@ import type { CompletionDeps } from '../onboarding/complete';
 import type { Metrics } from '../ops/metrics';
 import type { ExchangeInfo, SupermetricsClient } from '../supermetrics/types';
 import { createUpstreamBudget } from './budget';
-import { checkOnboarding, type CheckDeps, type CheckOutcome } from './check-onboarding';
+import {
+  checkOnboarding,
+  readLinkList,
+  type CheckDeps,
+  type CheckOutcome,
+  type ListedLinks,
+} from './check-onboarding';
 
 /** Without Retry-After, a 429 pauses reconciliation this long. */
 export const DEFAULT_PAUSE_SECONDS = 60;
@@ -92,12 +98,15 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     return spent;
   }
 
+  /** The pass's one list of the team's links, read when the first check needs it. */
+  let passList: Promise<ListedLinks> | null = null;
   const checkDeps: CheckDeps = {
     ...deps,
     intervalMs: deps.intervalSeconds * 1000,
     mayRequest,
     rateLimited: pause,
     observe: (rateLimit) => budget.observe(rateLimit, clock.now()),
+    listedLinks: () => (passList ??= readLinkList(checkDeps)),
   };
 
   async function deferAll(ids: string[], until: number): Promise<void> {
@@ -107,6 +116,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   let stopping = false;
 
   async function runChecks(ids: string[], run: ReconcileRun): Promise<void> {
+    passList = null;
     for (const [i, id] of ids.entries()) {
       // Shutting down: the checks claimed but not started are due again now, for another instance.
       if (stopping) return deferAll(ids.slice(i), clock.now());

@@ -81,8 +81,13 @@ describe('expiry and closing links upstream', () => {
     const reconciler = f.reconciler();
     const onboarding = await f.h.createOnboarding();
     f.clock.advance(DAY_MS + 60_000);
-    // The upstream lags: its answer still says OPEN although expiry_time has passed.
+    // The upstream lags: its answers still say OPEN although expiry_time has passed.
     const stale = { ...f.h.sim.getLink(onboarding.link_id)!, status_code: 'OPEN' };
+    f.h.sim.faults.inject({
+      endpoint: 'list',
+      status: 200,
+      body: { meta: { request_id: 'req_stale_list' }, data: [stale] },
+    });
     f.h.sim.faults.inject({
       endpoint: 'get',
       status: 200,
