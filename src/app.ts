@@ -12,6 +12,9 @@ import { securityHeaders } from './http/security-headers';
 import type { Clock } from './lib/clock';
 import type { RandomSource } from './lib/ids';
 import type { Logger } from './lib/logger';
+import type { SdkBundle } from './embed/sdk-bundle';
+import { sdkRoutes } from './embed/sdk-routes';
+import { embedStatusRoutes } from './embed/status-route';
 import { createStartFlow } from './invitations/start-flow';
 import { startRoutes } from './invitations/routes';
 import { healthRoutes } from './ops/health';
@@ -51,6 +54,8 @@ export interface AppDeps {
   links: { ttlSeconds: number; recycleAfterSeconds: number };
   /** The upstream's origin, where its login pages are (start pages' form-action). */
   upstreamOrigin: string;
+  /** The browser SDK served at /sdk/connect.js (minified at start-up). */
+  sdk: SdkBundle;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -89,15 +94,18 @@ export function createApp(deps: AppDeps): express.Express {
     logger: deps.logger,
   });
   app.use('/start', pageGuard);
+  const startFlow = createStartFlow(domain);
+  app.use(embedStatusRoutes(startFlow, deps.returnUrlOrigins));
   app.use(
     startRoutes({
-      flow: createStartFlow(domain),
+      flow: startFlow,
       logger: deps.logger,
       upstreamOrigin: deps.upstreamOrigin,
       onOutcome: (outcome) => deps.metrics.startOutcome(outcome),
     }),
   );
 
+  app.use(sdkRoutes(deps.sdk));
   app.use(healthRoutes(deps.storage));
   app.use(openApiRoutes(deps.publicUrl));
   const { metrics, clock } = deps;

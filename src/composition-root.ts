@@ -2,6 +2,7 @@
 // the sandbox and the tests all call buildService; tests pass explicit overrides (clock, random source,
 // upstream, store connection), never a second way of wiring.
 import { createApp, type AppDeps } from './app';
+import { loadSdkBundle } from './embed/sdk-bundle';
 import { DEFAULT_LOGIN_RETRY_DELAYS_MS } from './callback/verify';
 import type { Config } from './config';
 import {
@@ -203,6 +204,7 @@ export async function buildService(
     reconcileIntervalSeconds: config.reconcileIntervalSeconds,
     links: config.links,
     upstreamOrigin: loginOrigin,
+    sdk: await loadSdkBundle(),
   };
 
   reconciler = createReconciler({
