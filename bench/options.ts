@@ -17,9 +17,17 @@ export interface BenchOptions {
   webhookSeconds: number;
   backlogEvents: number;
   logLevel: string;
+  /** Run only the invitation campaign (in-process, simulated clock), no load phases. */
+  campaignOnly: boolean;
+  /** Skip the invitation campaign. */
+  campaign: boolean;
+  /** The campaign's PRNG seed: the same seed, the same customers and the same figures. */
+  campaignSeed: number;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--cpu-prof] [--callbacks N] [--backlog N]`;
+const USAGE =
+  'usage: npm run bench -- [--quick] [--cpu-prof] [--callbacks N] [--backlog N] ' +
+  '[--campaign-only | --no-campaign] [--campaign-seed N]';
 
 function readCount(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -43,14 +51,20 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     webhookSeconds: quick ? 4 : 10,
     backlogEvents: 10000,
     logLevel: process.env.LOG_LEVEL ?? 'info',
+    campaignOnly: argv.includes('--campaign-only'),
+    campaign: !argv.includes('--no-campaign'),
+    campaignSeed: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--callbacks') options.callbacks = readCount(arg, argv[++i]);
     else if (arg === '--backlog') options.backlogEvents = readCount(arg, argv[++i]);
-    else if (!['--quick', '--cpu-prof'].includes(arg))
+    else if (arg === '--campaign-seed') options.campaignSeed = readCount(arg, argv[++i]);
+    else if (!['--quick', '--cpu-prof', '--campaign-only', '--no-campaign'].includes(arg))
       throw new Error(`unknown argument ${arg} (${USAGE})`);
   }
+  if (options.campaignOnly && !options.campaign)
+    throw new Error(`--campaign-only and --no-campaign exclude each other (${USAGE})`);
   if (options.callbacks !== null && options.callbacks < options.connections)
     throw new Error(`--callbacks must be at least ${options.connections}`);
   return options;
