@@ -18,7 +18,12 @@ export const PHYSICAL_REQUESTS_PER_COMPLETION = 2;
 
 export const CAMPAIGN_MODES: readonly CreateLinkMode[] = ['now', 'on_open'];
 
-export function campaignOptions(redisUrl: string, prefix: string, seed: number): CampaignOptions {
+export function campaignOptions(
+  redisUrl: string,
+  prefix: string,
+  seed: number,
+  waitEverySeconds: number | null = null,
+): CampaignOptions {
   return {
     redisUrl,
     prefix,
@@ -29,6 +34,7 @@ export function campaignOptions(redisUrl: string, prefix: string, seed: number):
     settings: DEFAULT_CAMPAIGN_SETTINGS,
     reconcileEverySeconds: 5,
     waitRetrySeconds: 5,
+    waitEverySeconds,
     horizonSeconds: 12 * 3600,
     logLevel: 'error',
   };
@@ -160,6 +166,10 @@ export interface CampaignPhase {
 
 export async function measureCampaign(options: CampaignOptions): Promise<CampaignPhase> {
   const phase: CampaignPhase = { figures: [], checks: [], notes: [] };
+  if (options.waitEverySeconds !== null)
+    phase.notes.push(
+      `campaign: waiting pages re-submitted every ${options.waitEverySeconds} s (--campaign-wait-every), not after their Retry-After`,
+    );
   for (const mode of CAMPAIGN_MODES) {
     progress(
       `campaign "${mode}": ${options.shape.customers} invitations on a simulated clock (seed ${options.seed})`,

@@ -23,11 +23,13 @@ export interface BenchOptions {
   campaign: boolean;
   /** The campaign's PRNG seed: the same seed, the same customers and the same figures. */
   campaignSeed: number;
+  /** The campaign's waiting pages re-submit every N s instead of after their Retry-After (fewer requests, coarser figures). */
+  campaignWaitEvery: number | null;
 }
 
 const USAGE =
   'usage: npm run bench -- [--quick] [--cpu-prof] [--callbacks N] [--backlog N] ' +
-  '[--campaign-only | --no-campaign] [--campaign-seed N]';
+  '[--campaign-only | --no-campaign] [--campaign-seed N] [--campaign-wait-every N]';
 
 function readCount(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -54,12 +56,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     campaignOnly: argv.includes('--campaign-only'),
     campaign: !argv.includes('--no-campaign'),
     campaignSeed: 1,
+    campaignWaitEvery: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--callbacks') options.callbacks = readCount(arg, argv[++i]);
     else if (arg === '--backlog') options.backlogEvents = readCount(arg, argv[++i]);
     else if (arg === '--campaign-seed') options.campaignSeed = readCount(arg, argv[++i]);
+    else if (arg === '--campaign-wait-every') options.campaignWaitEvery = readCount(arg, argv[++i]);
     else if (!['--quick', '--cpu-prof', '--campaign-only', '--no-campaign'].includes(arg))
       throw new Error(`unknown argument ${arg} (${USAGE})`);
   }

@@ -323,7 +323,9 @@ async function measureCampaignPhase(
 ): Promise<Measured> {
   const prefix = `llrcampaign${randomBytes(4).toString('hex')}`;
   try {
-    return await measureCampaign(campaignOptions(redisServer.url, prefix, options.campaignSeed));
+    return await measureCampaign(
+      campaignOptions(redisServer.url, prefix, options.campaignSeed, options.campaignWaitEvery),
+    );
   } finally {
     if (!redisServer.private)
       for (const mode of CAMPAIGN_MODES)
