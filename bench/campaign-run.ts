@@ -39,6 +39,8 @@ export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
   reconcileIntervalSeconds: 60,
 };
 
+const HOUR_MS = 3600 * 1000;
+
 /** The key prefix of one mode's receiver. */
 export function modePrefix(prefix: string, mode: CreateLinkMode): string {
   return `${prefix}${mode.replace('_', '')}`;
@@ -66,8 +68,9 @@ export async function runCampaign(
 ): Promise<CampaignResult> {
   const wallStart = performance.now();
   const plans = planCustomers(options.seed, options.shape);
-  // Whole seconds, so the upstream's second-resolution times say exactly what the clock said.
-  const t0 = Math.ceil(Date.now() / 1000) * 1000;
+  // The next whole hour: the upstream's second-resolution times say exactly what the clock said, and the
+  // reconciler's hourly budget windows (aligned on the epoch) fall the same way in every run.
+  const t0 = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS;
   const clock = new ManualClock(t0);
   // The mode in the seed: the two worlds draw different ids but the same customers.
   const random = seededRandomSource(

@@ -137,7 +137,7 @@ export function campaignFigures(result: CampaignResult): Figure[] {
 export function campaignChecks(result: CampaignResult): Check[] {
   return [
     {
-      what: `campaign ${result.mode}: every authenticated customer's onboarding completed, nothing else`,
+      what: `campaign ${result.mode}: each step answered as the contract says, every authenticated onboarding completed`,
       ok: result.problems.length === 0,
       detail:
         result.problems.length === 0
@@ -158,6 +158,18 @@ export function closenessNote(result: CampaignResult): string {
   );
 }
 
+/** "on_open" beside "now", figure by figure, in one line. */
+export function comparisonNote(onOpen: CampaignResult, now: CampaignResult): string {
+  const pair = (a: number | null, b: number | null, digits = 0) =>
+    `${a === null ? '–' : a.toFixed(digits)} vs ${b === null ? '–' : b.toFixed(digits)}`;
+  return (
+    `campaign on_open vs now: ${pair(onOpen.completed, now.completed)} completed; ` +
+    `last completion ${pair(onOpen.lastCompletionSeconds, now.lastCompletionSeconds)} s; ` +
+    `${pair(per(onOpen.upstreamRequests, onOpen.completed), per(now.upstreamRequests, now.completed), 1)} upstream requests ` +
+    `and ${pair(per(onOpen.openLinkSeconds, onOpen.completed), per(now.openLinkSeconds, now.completed))} OPEN-link-seconds per completion`
+  );
+}
+
 export interface CampaignPhase {
   figures: Figure[];
   checks: Check[];
@@ -170,6 +182,7 @@ export async function measureCampaign(options: CampaignOptions): Promise<Campaig
     phase.notes.push(
       `campaign: waiting pages re-submitted every ${options.waitEverySeconds} s (--campaign-wait-every), not after their Retry-After`,
     );
+  const results = new Map<CreateLinkMode, CampaignResult>();
   for (const mode of CAMPAIGN_MODES) {
     progress(
       `campaign "${mode}": ${options.shape.customers} invitations on a simulated clock (seed ${options.seed})`,
@@ -184,6 +197,10 @@ export async function measureCampaign(options: CampaignOptions): Promise<Campaig
     phase.figures.push(...campaignFigures(result));
     phase.checks.push(...campaignChecks(result));
     phase.notes.push(closenessNote(result));
+    results.set(mode, result);
   }
+  const onOpen = results.get('on_open');
+  const now = results.get('now');
+  if (onOpen && now) phase.notes.push(comparisonNote(onOpen, now));
   return phase;
 }
