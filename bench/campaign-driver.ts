@@ -262,6 +262,7 @@ class CampaignDriver {
         this.later(this.options.waitRetrySeconds, () => this.visitStart(customer));
         return;
       }
+      this.problem(`customer ${customer.plan.index}: login_url was ${err.reason} at arrival`);
       return this.finish();
     }
     this.result.waits.push((this.world.clock.now() - customer.arrivedMs) / 1000);
