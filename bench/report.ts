@@ -26,6 +26,8 @@ export interface BenchReport {
   options: object;
   figures: Figure[];
   checks: Check[];
+  /** Lines that sum figures up (e.g. how close a campaign comes to its physical limit). */
+  notes?: string[];
   profile?: object;
 }
 
@@ -50,7 +52,11 @@ function formatNumber(value: number): string {
   });
 }
 
-export function formatTable(figures: readonly Figure[], checks: readonly Check[]): string {
+export function formatTable(
+  figures: readonly Figure[],
+  checks: readonly Check[],
+  notes: readonly string[] = [],
+): string {
   const rows = figures.map((f) => [
     f.label,
     formatNumber(f.value),
@@ -71,6 +77,7 @@ export function formatTable(figures: readonly Figure[], checks: readonly Check[]
     ...rows.map(line),
     '',
     ...checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.detail}`),
+    ...(notes.length > 0 ? ['', ...notes] : []),
   ].join('\n');
 }
 

@@ -7,6 +7,8 @@ import Redis from 'ioredis';
 import { systemClock } from '../src/lib/clock';
 import { createRedisStorage } from '../src/store/storage';
 import { startChild, type BenchChild } from './children';
+import { CAMPAIGN_MODES, campaignOptions, measureCampaign } from './campaign';
+import { modePrefix } from './campaign-run';
 import { progress, type BenchContext } from './context';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './cpu-profile';
 import { openClients } from './onboardings';
@@ -19,7 +21,7 @@ import {
   measureWebhookLatency,
 } from './phases';
 import { deletePrefix } from './redis-memory';
-import { startBenchRedis } from './redis-server';
+import { startBenchRedis, type BenchRedis } from './redis-server';
 import { figure, formatTable, writeReport, type Check, type Figure } from './report';
 import type { ServiceInfo } from './service-child';
 import type { SimulatorInfo } from './simulator-child';
@@ -255,13 +257,21 @@ async function startProcesses(
   return { simulator, service, baseline };
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
-  const timestamp = new Date().toISOString();
-  const runStarted = performance.now();
-  const redisServer = await startBenchRedis();
+interface Measured {
+  figures: Figure[];
+  checks: Check[];
+  notes: string[];
+  profile?: ProfileSummary;
+}
+
+/** The load phases: the simulator, the service and the baseline as children, autocannon here. */
+async function measureLoad(
+  options: BenchOptions,
+  redisServer: BenchRedis,
+  redis: Redis,
+  timestamp: string,
+): Promise<Measured> {
   const prefix = `llrbench${randomBytes(4).toString('hex')}`;
-  const redis = new Redis(redisServer.url, { lazyConnect: false });
   const sink = await startSink();
   const children: BenchChild<unknown>[] = [];
   let clients: ReturnType<typeof openClients> | null = null;
@@ -288,7 +298,7 @@ async function main(): Promise<void> {
       prefix,
       sink,
       resultsDir: RESULTS_DIR,
-      timestamp: timestamp.replace(/[:.]/g, '-'),
+      timestamp,
     };
     const { figures, checks } = await measureAll(ctx);
     let profile: ProfileSummary | undefined;
@@ -296,6 +306,55 @@ async function main(): Promise<void> {
       profile = summarizeProfile(
         join(RESULTS_DIR, 'profiles', `service-callbacks-${ctx.timestamp}.cpuprofile`),
       );
+    return { figures, checks, notes: [], profile };
+  } finally {
+    await clients?.close();
+    for (const child of children.reverse()) await child.stop();
+    await sink.close();
+    if (!redisServer.private) await deletePrefix(redis, prefix).catch(() => {});
+  }
+}
+
+/** The invitation campaign, in this process on a simulated clock, after the load phases. */
+async function measureCampaignPhase(
+  options: BenchOptions,
+  redisServer: BenchRedis,
+  redis: Redis,
+): Promise<Measured> {
+  const prefix = `llrcampaign${randomBytes(4).toString('hex')}`;
+  try {
+    return await measureCampaign(
+      campaignOptions(redisServer.url, prefix, options.campaignSeed, options.campaignWaitEvery),
+    );
+  } finally {
+    if (!redisServer.private)
+      for (const mode of CAMPAIGN_MODES)
+        await deletePrefix(redis, modePrefix(prefix, mode)).catch(() => {});
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const timestamp = new Date().toISOString();
+  const runStarted = performance.now();
+  const redisServer = await startBenchRedis();
+  const redis = new Redis(redisServer.url, { lazyConnect: false });
+  try {
+    const measured: Measured = { figures: [], checks: [], notes: [] };
+    const phases = [
+      ...(options.campaignOnly
+        ? []
+        : [() => measureLoad(options, redisServer, redis, timestamp.replace(/[:.]/g, '-'))]),
+      ...(options.campaign ? [() => measureCampaignPhase(options, redisServer, redis)] : []),
+    ];
+    for (const phase of phases) {
+      const { figures, checks, notes, profile } = await phase();
+      measured.figures.push(...figures);
+      measured.checks.push(...checks);
+      measured.notes.push(...notes);
+      measured.profile ??= profile;
+    }
+    const { figures, checks, notes, profile } = measured;
     const file = writeReport(RESULTS_DIR, {
       timestamp,
       commit: gitCommit(),
@@ -304,20 +363,22 @@ async function main(): Promise<void> {
       options,
       figures,
       checks,
+      notes,
       profile,
     });
     const seconds = (performance.now() - runStarted) / 1000;
+    const flags = [
+      options.quick ? ' (--quick)' : '',
+      options.campaignOnly ? ' (--campaign-only)' : '',
+      options.cpuProf ? ' (--cpu-prof: figures include profiler overhead)' : '',
+    ].join('');
     process.stdout.write(
-      `\nlogin-link-receiver bench${options.quick ? ' (--quick)' : ''}${options.cpuProf ? ' (--cpu-prof: figures include profiler overhead)' : ''}` +
+      `\nlogin-link-receiver bench${flags}` +
         `, ${cpus().length} CPUs, node ${process.version}, ${seconds.toFixed(0)} s\n\n` +
-        `${formatTable(figures, checks)}\n\n${profile ? `${formatProfile(profile)}\n\n` : ''}results: ${file}\n`,
+        `${formatTable(figures, checks, notes)}\n\n${profile ? `${formatProfile(profile)}\n\n` : ''}results: ${file}\n`,
     );
     if (checks.some((c) => !c.ok && !c.what.startsWith('target'))) process.exitCode = 1;
   } finally {
-    await clients?.close();
-    for (const child of children.reverse()) await child.stop();
-    await sink.close();
-    if (!redisServer.private) await deletePrefix(redis, prefix).catch(() => {});
     redis.disconnect();
     await redisServer.stop();
   }
