@@ -10,7 +10,7 @@ import { createRequestIdGenerator, requestIdOf } from './request-id';
 
 function pathOnly(url: string | undefined): string {
   // A start link's token is a bearer secret: its path is logged with the token replaced.
-  const path = (url ?? '').split('?')[0]!.replace(/^\/start\/[^/]+/, '/start/{token}');
+  const path = (url ?? '').split('?')[0]!.replace(/^\/start\/[^/]+/i, '/start/{token}');
   return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }
 
@@ -35,7 +35,8 @@ function writeRequestLine(
       (!res.writableFinished ? 'CLIENT_CLOSED' : res.statusCode < 400 ? 'OK' : undefined),
   };
   if (locals.onboardingId) line.onboarding_id = locals.onboardingId;
-  if (res.err || res.statusCode >= 500) {
+  // A 5xx that is an answer, not a failure (the start link's waiting page) is logged as completed.
+  if (res.err || (res.statusCode >= 500 && locals.expected !== true)) {
     line.err = res.err ?? new Error(`failed with status code ${res.statusCode}`);
     logger.error(line, 'request failed');
   } else logger.info(line, 'request completed');

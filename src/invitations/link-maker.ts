@@ -12,6 +12,14 @@ import type { LoginLink, SupermetricsClient } from '../supermetrics/types';
 
 /** Recycling looks at this many of the longest-unvisited links (the first ones past the age decide). */
 const RECYCLE_CANDIDATES = 10;
+/** Links one POST may recycle before it gives up and shows the waiting page. */
+const MAX_RECYCLES = 3;
+/**
+ * After a LINK_LIMIT_EXCEEDED, waiting customers are not sent upstream again for this long (unless a
+ * link of ours leaves, or one can be recycled): the waiting page retries every few seconds, and each
+ * try would cost the hourly budget. Links of other users of the team may free a slot meanwhile.
+ */
+const FULL_PROBE_MS = 30_000;
 
 export interface LinkMakerDeps {
   onboardings: OnboardingStore;
@@ -70,6 +78,14 @@ async function recycleOne(deps: LinkMakerDeps, requestId: string): Promise<boole
   return false;
 }
 
+/** Recycles one link; a failure to (a Redis or upstream error) counts as none recycled. */
+async function recycle(deps: LinkMakerDeps, requestId: string): Promise<boolean> {
+  return recycleOne(deps, requestId).catch((err: unknown) => {
+    deps.logger.warn({ err }, 'could not recycle a link');
+    return false;
+  });
+}
+
 export async function makeLink(
   deps: LinkMakerDeps,
   record: OnboardingRecord,
@@ -91,17 +107,26 @@ export async function makeLink(
       },
       { requestId },
     );
-  let recycled = false;
+  let recycled = 0;
+  // Known full (a LINK_LIMIT_EXCEEDED a moment ago): only a recycled slot is worth an upstream try.
+  if (deps.clock.now() < (await deps.openLinks.fullUntil())) {
+    if (!(await recycle(deps, requestId))) return { kind: 'no_slot' };
+    recycled = 1;
+  }
   for (;;) {
     try {
       const { data } = await create();
       return { kind: 'made', link: data, stateHash, outcome: recycled ? 'recycled' : 'created' };
     } catch (err) {
-      if (isLinkLimit(err) && !recycled && (await recycleOne(deps, requestId).catch(() => false))) {
-        recycled = true;
+      // A recycled link may free no slot (it had expired upstream unnoticed): try the next one.
+      if (isLinkLimit(err) && recycled < MAX_RECYCLES && (await recycle(deps, requestId))) {
+        recycled++;
         continue;
       }
-      if (isLinkLimit(err)) return { kind: 'no_slot' };
+      if (isLinkLimit(err)) {
+        await deps.openLinks.markFull(deps.clock.now() + FULL_PROBE_MS);
+        return { kind: 'no_slot' };
+      }
       deps.logger.warn(
         { err, onboarding_id: record.onboarding_id },
         'could not create a link for a start link',

@@ -1,6 +1,6 @@
 // GET and POST /start/<token>, the browser-facing start link: pages only, rate-limited per client
 // address like /callback; the token is in the address, so nothing here may be cached or referred.
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { failurePage, PAGE_CSP, successPage } from '../callback/pages';
 import { toAppError } from '../http/error-handler';
 import { requestIdOf } from '../http/request-id';
@@ -18,6 +18,18 @@ import {
   waitingPage,
 } from './pages';
 import type { StartAnswer, StartFlow } from './start-flow';
+
+/** Express's URIError for a path parameter it cannot decode (400): the unknown-link page instead. */
+export function notATokenHandler(
+  err: unknown,
+  _req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
+  if (!(err instanceof URIError)) return next(err);
+  res.locals.outcome = 'NOT_FOUND';
+  sendPage(res, 404, PLAIN_CSP, unknownLinkPage());
+}
 
 export interface StartRoutesDeps {
   flow: StartFlow;
@@ -70,6 +82,7 @@ export function startRoutes(deps: StartRoutesDeps): Router {
         return sendPage(res, 200, PAGE_CSP, successPage(result.record.ds_name));
       case 'waiting':
         outcome('waiting');
+        res.locals.expected = true;
         res.setHeader('Retry-After', String(WAITING_RETRY_SECONDS));
         return sendPage(res, 503, csp.waiting, waitingPage(startPath, result.record.ds_name));
       case 'show':
@@ -108,5 +121,8 @@ export function startRoutes(deps: StartRoutesDeps): Router {
 
   router.get('/start/:token', handle(false));
   router.post('/start/:token', handle(true));
+  // A start link mangled on its way (a broken %-escape) is no token of ours: the unknown-link page,
+  // and nothing of it in the log (the router's decoding error would carry it).
+  router.use('/start', notATokenHandler);
   return router;
 }

@@ -15,6 +15,7 @@ import type {
   ReconcileSchedule,
 } from '../store/store';
 import type { SupermetricsClient } from '../supermetrics/types';
+import { storeUnavailable } from '../store/unavailable';
 import { makeLink, type LinkMakerDeps } from './link-maker';
 
 /** A link with less time left than this is not handed out: the customer needs time to sign in. */
@@ -71,7 +72,7 @@ export function createStartFlow(deps: StartFlowDeps) {
   async function find(token: string): Promise<OnboardingRecord | null> {
     const parsed = parseStartToken(token);
     if (!parsed) return null;
-    const record = await onboardings.getOnboarding(parsed.onboardingId);
+    const record = await onboardings.getOnboarding(parsed.onboardingId).catch(storeUnavailable);
     if (!record || !startTokenMatches(parsed.secretHash, record.start_token_hash)) return null;
     return record;
   }

@@ -15,5 +15,5 @@ const DATA_SOURCE_NAMES: Readonly<Record<string, string>> = {
 };
 
 export function dataSourceName(dsId: string): string {
-  return DATA_SOURCE_NAMES[dsId] ?? dsId;
+  return Object.hasOwn(DATA_SOURCE_NAMES, dsId) ? DATA_SOURCE_NAMES[dsId]! : dsId;
 }

@@ -42,6 +42,7 @@ export function onboardingRoutes(service: OnboardingService): Router {
     const body = parseOrThrow(createOnboardingBody, req.body);
     const { record, replayed, startUrl } = await service.createOnboarding(body, {
       apiKeyId: (res.locals as AuthenticatedLocals).apiKeyId,
+      apiKeySecret: (res.locals as AuthenticatedLocals).apiKeySecret,
       idempotencyKey: idempotencyKeyOf(req),
       requestId: requestIdOf(req),
     });

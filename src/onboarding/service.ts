@@ -48,6 +48,8 @@ export interface OnboardingServiceDeps {
 
 export interface CreateContext {
   apiKeyId: string;
+  /** Derived from the API key, never stored: seals the start link for a replay. */
+  apiKeySecret: string;
   idempotencyKey?: string;
   requestId?: string;
 }
@@ -146,7 +148,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
       ? sha256Hex(`${context.apiKeyId}:${context.idempotencyKey}`)
       : null;
     const sealingMaterial = context.idempotencyKey
-      ? `${context.apiKeyId}:${context.idempotencyKey}`
+      ? `${context.apiKeySecret}:${context.idempotencyKey}`
       : null;
     if (idempotencyKey) {
       const replay = await replayIdempotent(
@@ -204,7 +206,12 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
       await release();
       storeUnavailable(err);
     }
-    if (link) await deps.openLinks.track(onboardingId, link.link_id, nowMs).catch(() => {});
+    // A "now" link counts as visited until it expires: its customer may come any time before, with
+    // the login_url you handed out, so recycling never takes it.
+    if (link)
+      await deps.openLinks
+        .track(onboardingId, link.link_id, Date.parse(record.expiry_time))
+        .catch(() => {});
     deps.metrics?.onboardingTransition('created');
     return { record, replayed: false, startUrl: start.startUrl };
   }

@@ -41,7 +41,9 @@ export function toOnboardingView(record: OnboardingRecord): OnboardingView {
     login_url: record.login_url,
     links: record.links.map((link) => ({
       link_id: link.link_id,
-      status: link.status,
+      // The upstream closes a link when its authentication completes; the books catch up later.
+      status:
+        record.status === 'completed' && link.link_id === record.link_id ? 'CLOSED' : link.status,
       created_time: link.created_time,
       expiry_time: link.expiry_time,
     })),

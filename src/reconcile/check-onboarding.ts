@@ -196,6 +196,12 @@ async function finishEnded(deps: CheckDeps, record: OnboardingRecord): Promise<C
   const except = record.status === 'completed' ? record.link_id : null;
   const outcome = await closeOpenLinks(deps, record, except);
   if (outcome !== 'done') return outcome;
+  // The login's own link was closed upstream by its authentication: the books say so too.
+  const loginLink = record.links.find((l) => l.link_id === except && l.status === 'OPEN');
+  if (loginLink) {
+    const current = (await deps.onboardings.getOnboarding(record.onboarding_id)) ?? record;
+    await changeLinks(deps, current, { [loginLink.link_id]: { status: 'CLOSED' } });
+  }
   return relayAndDrop(deps, record.onboarding_id);
 }
 

@@ -5,6 +5,7 @@ import type { OpenLinkIndex } from './store';
 
 export function createMemoryOpenLinkIndex(): OpenLinkIndex {
   const sentAt = new Map<string, number>();
+  let fullUntilMs = 0;
 
   /** Ties by member, as a Redis sorted set orders members of equal score. */
   function oldestFirst(): [string, number][] {
@@ -20,6 +21,7 @@ export function createMemoryOpenLinkIndex(): OpenLinkIndex {
     async untrack(links) {
       const members = links.map((link) => linkMember(link.onboardingId, link.linkId));
       for (const member of members) sentAt.delete(member);
+      if (members.length > 0) fullUntilMs = 0;
     },
 
     async oldest(max) {
@@ -39,6 +41,14 @@ export function createMemoryOpenLinkIndex(): OpenLinkIndex {
 
     async count() {
       return sentAt.size;
+    },
+
+    async markFull(untilMs) {
+      fullUntilMs = check.timeMs('untilMs', untilMs);
+    },
+
+    async fullUntil() {
+      return fullUntilMs;
     },
   };
 }

@@ -19,7 +19,12 @@ type ScriptCommands = {
   llrClaimLinkForRecycle(key: string, member: string, notAfterMs: number): Promise<number>;
 };
 
+/** The full mark's own lifetime: a stale one never blocks for long, whatever clock wrote it. */
+const FULL_MARK_TTL_MS = 120_000;
+
 export function createRedisOpenLinkIndex(redis: RedisClient, key: string): OpenLinkIndex {
+  // Same hash tag as the set: one slot, so untrack can drop the mark in the same transaction.
+  const fullKey = `${key}:full`;
   redis.defineCommand('llrClaimLinkForRecycle', { numberOfKeys: 1, lua: CLAIM_FOR_RECYCLE });
   const run = redis as unknown as ScriptCommands;
 
@@ -31,7 +36,14 @@ export function createRedisOpenLinkIndex(redis: RedisClient, key: string): OpenL
 
     async untrack(links) {
       const members = links.map((link) => linkMember(link.onboardingId, link.linkId));
-      if (members.length > 0) await redis.zrem(key, ...members);
+      if (members.length === 0) return;
+      const done = await redis
+        .multi()
+        .zrem(key, ...members)
+        .del(fullKey)
+        .exec();
+      const failed = done?.find(([err]) => err !== null);
+      if (failed) throw failed[0];
     },
 
     async oldest(max) {
@@ -55,6 +67,15 @@ export function createRedisOpenLinkIndex(redis: RedisClient, key: string): OpenL
 
     count() {
       return redis.zcard(key);
+    },
+
+    async markFull(untilMs) {
+      await redis.set(fullKey, String(check.timeMs('untilMs', untilMs)), 'PX', FULL_MARK_TTL_MS);
+    },
+
+    async fullUntil() {
+      const value = await redis.get(fullKey);
+      return value === null ? 0 : Number(value);
     },
   };
 }

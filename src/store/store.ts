@@ -329,6 +329,14 @@ export interface OpenLinkIndex {
    */
   claimForRecycle(onboardingId: string, linkId: string, notAfterMs: number): Promise<boolean>;
   count(): Promise<number>;
+  /**
+   * Notes that the upstream answered LINK_LIMIT_EXCEEDED: until untilMs, waiting customers are not
+   * sent upstream again (each try costs the hourly budget). Forgotten as soon as any link leaves the
+   * index (a slot may be free), and after two minutes whatever untilMs says.
+   */
+  markFull(untilMs: number): Promise<void>;
+  /** Until when the upstream is known to be full (ms since the epoch); 0 when it is not. */
+  fullUntil(): Promise<number>;
 }
 
 /**
