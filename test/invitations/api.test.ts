@@ -194,23 +194,27 @@ describe('invitations API', () => {
       expect(answers[2]!.body.data).toHaveLength(2);
     });
 
-    it('comes back the same in an Idempotency-Key replay', async () => {
-      const send = () =>
-        h
-          .api('post', '/v1/onboardings')
-          .set('Idempotency-Key', 'invite-customer-7')
-          .send({ ds_id: 'GA', create_link: 'on_open' });
-      const first = await send();
-      const second = await send();
+    it.each(['now', 'on_open'])(
+      'comes back the same in an Idempotency-Key replay (%s)',
+      async (mode) => {
+        const send = () =>
+          h
+            .api('post', '/v1/onboardings')
+            .set('Idempotency-Key', 'invite-customer-7')
+            .send({ ds_id: 'GA', create_link: mode });
+        const first = await send();
+        const second = await send();
 
-      expect(first.status).toBe(201);
-      expect(second.status).toBe(201);
-      expect(second.headers['idempotent-replayed']).toBe('true');
-      expect(second.body.data.onboarding_id).toBe(first.body.data.onboarding_id);
-      expect(second.body.data.start_url).toBe(first.body.data.start_url);
-      expect((await h.api('get', '/v1/onboardings').expect(200)).body.data).toHaveLength(1);
-      await supertest(h.app).get(startPathOf(second.body.data.start_url)).expect(200);
-    });
+        expect(first.status).toBe(201);
+        expect(second.status).toBe(201);
+        expect(second.headers['idempotent-replayed']).toBe('true');
+        expect(second.body.data.onboarding_id).toBe(first.body.data.onboarding_id);
+        expect(second.body.data.start_url).toBe(first.body.data.start_url);
+        expect((await h.api('get', '/v1/onboardings').expect(200)).body.data).toHaveLength(1);
+        expect(h.sim.requestCounts().create ?? 0).toBe(mode === 'now' ? 1 : 0);
+        await supertest(h.app).get(startPathOf(second.body.data.start_url)).expect(200);
+      },
+    );
 
     it('is null in a replay after the start link was re-issued, and the re-issued one still works', async () => {
       const send = () =>
