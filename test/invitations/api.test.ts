@@ -4,6 +4,7 @@
 import supertest from 'supertest';
 import { ManualClock } from '../../src/lib/clock';
 import { sha256Hex } from '../../src/lib/constant-time';
+import { openStartToken } from '../../src/onboarding/start-token';
 import { API_KEY, startHarness, type Harness } from '../helpers/service-harness';
 import {
   createInvitation,
@@ -136,6 +137,20 @@ describe('invitations API', () => {
         expect(res.body.error.message).toContain('expiry_time');
         expect(upstreamRequestCount(h)).toBe(0);
         expect((await h.api('get', '/v1/onboardings').expect(200)).body.data).toEqual([]);
+      },
+    );
+
+    it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
+      'names a ds_id that is also a property of every JavaScript object (%s) by the ds_id itself',
+      async (dsId) => {
+        const res = await create({ ds_id: dsId, create_link: 'on_open' });
+
+        expect(res.status).toBe(201);
+        expect(res.body.data.ds_name).toBe(dsId);
+        const fetched = await h.api('get', `/v1/onboardings/${res.body.data.onboarding_id}`);
+        expect(fetched.body.data.ds_name).toBe(dsId);
+        const shown = await supertest(h.app).get(startPathOf(res.body.data.start_url));
+        expect(shown.text).toContain(`Connect your ${dsId} account`);
       },
     );
 
@@ -413,6 +428,27 @@ describe('invitations API', () => {
       }
       // The Idempotency-Key itself is held only hashed.
       expect(text).not.toContain('3f1c2a9e-5b7d-4e8a-9c0f-1d2e3f4a5b6c');
+    });
+
+    it('cannot be opened from a Redis dump by guessing a plain Idempotency-Key such as an order number', async () => {
+      // Integrators often use an order or customer number as the Idempotency-Key. Whoever holds a Redis
+      // dump can check guesses offline against the hashed claim, so the seal's key must need more than
+      // what the dump holds (the API key id, found in the rate limiter's key) plus that guess.
+      const first = await h
+        .api('post', '/v1/onboardings')
+        .set('Idempotency-Key', 'order-42')
+        .send({ ds_id: 'GA', create_link: 'on_open' })
+        .expect(201);
+      const dump = await redisDump(h);
+      const record = await storedRecord(h, first.body.data.onboarding_id);
+      expect(record.start_token_sealed).toEqual(expect.any(String));
+      const keyIds = new Set(
+        [...dump.keys()].flatMap((key) => /:rl:api:([0-9a-f]{16})$/.exec(key)?.[1] ?? []),
+      );
+      expect(keyIds.size).toBe(1);
+
+      for (const keyId of keyIds)
+        expect(openStartToken(record.start_token_sealed!, `${keyId}:order-42`)).toBeNull();
     });
   });
 });

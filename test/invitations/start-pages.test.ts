@@ -324,6 +324,58 @@ describe('start pages', () => {
       expect(upstreamRequestCount(h)).toBe(0);
     });
 
+    it.each([
+      ['upper case', (path: string) => path.replace('/start/', '/START/')],
+      ['mixed case', (path: string) => path.replace('/start/', '/Start/')],
+    ])(
+      'the request log holds no start token when the path is in %s (Express routes it all the same)',
+      async (_name, spell) => {
+        const invitation = await createInvitation(h);
+        const path = spell(startPathOf(invitation.start_url));
+
+        await page('get', path);
+        await page('post', path);
+
+        expect(log.lines.length).toBeGreaterThan(0);
+        expect(log.text()).not.toContain(secretOf(invitation.start_url));
+      },
+    );
+
+    it.each([
+      ['a stray percent sign', '%'],
+      ['an invalid escape', '%ZZ'],
+      ['a truncated UTF-8 escape', '%E0%A4%A'],
+    ])(
+      'a start link mangled by %s is the 404 page, and the log holds no token',
+      async (_name, junk) => {
+        const invitation = await createInvitation(h);
+        const path = `${startPathOf(invitation.start_url)}${junk}`;
+
+        const answers = [await page('get', path), await page('post', path)];
+
+        expect(log.text()).not.toContain(secretOf(invitation.start_url));
+        for (const res of answers) {
+          expectUnknownPage(res);
+          expect(res.text).not.toContain(secretOf(invitation.start_url));
+        }
+        expect(upstreamRequestCount(h)).toBe(0);
+      },
+    );
+
+    it('a store outage on /start answers the 503 SERVICE_UNAVAILABLE page with Retry-After, like the callback', async () => {
+      const invitation = await createInvitation(h);
+      const app = h.appWithStorage(unreachableStorage(h.storage));
+
+      for (const method of ['get', 'post'] as const) {
+        const res = await supertest(app)[method](startPathOf(invitation.start_url));
+
+        expect(res.status).toBe(503);
+        expect(res.text).toContain('SERVICE_UNAVAILABLE');
+        expect(res.headers['retry-after']).toBe('1');
+        expectStartHeaders(res);
+      }
+    });
+
     it('no page carries the state, the verifiers, the login_id or any key, before or after the login', async () => {
       const invitation = await createInvitation(h, { create_link: 'on_open' });
       const path = startPathOf(invitation.start_url);
