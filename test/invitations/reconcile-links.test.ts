@@ -167,4 +167,34 @@ describe('reconciliation over invitation links', () => {
     expect(new Set(reads.map((r) => r.linkId)).size).toBe(reads.length);
     for (const read of reads) expect(opened).toContain(read.linkId);
   });
+
+  it('reads the list once per pass, and only the links whose status changed one by one', async () => {
+    const opened: string[] = [];
+    for (let i = 0; i < 8; i++) opened.push((await openedInvitation()).linkId);
+    f.clock.advance(INTERVAL_SECONDS * 1000);
+
+    const unchanged = await countedPass();
+    expect(unchanged.get).toBe(0);
+    expect(unchanged.list).toBeLessThanOrEqual(1);
+
+    // One customer signs in without coming back: only that link is read, and it completes.
+    h.authenticate(opened[3]!);
+    f.clock.advance(2 * INTERVAL_SECONDS * 1000);
+    const readsBefore = h.sim.requests.length;
+    const changed = await countedPass();
+    const reads = h.sim.requests.slice(readsBefore).filter((r) => r.endpoint === 'get');
+    expect(reads.map((r) => r.linkId)).toEqual([opened[3]]);
+    expect(changed.list).toBeLessThanOrEqual(1);
+  });
+
+  it("shows the login's own link CLOSED in `links` once the onboarding completed from it", async () => {
+    const { invitation, linkId } = await openedInvitation();
+    await supertest(h.app).get(h.authenticate(linkId)).expect(200);
+    expect(h.sim.getLink(linkId)!.status_code).toBe('CLOSED');
+    await countedPass();
+
+    const view = (await h.api('get', `/v1/onboardings/${invitation.onboardingId}`)).body.data;
+    expect(view).toMatchObject({ status: 'completed', link_id: linkId });
+    expect(view.links).toEqual([expect.objectContaining({ link_id: linkId, status: 'CLOSED' })]);
+  });
 });

@@ -185,4 +185,42 @@ describe('invitations at the link limit', () => {
     expect(answers.map((a) => a.headers.location)).toEqual(made.map((r) => r.login_url));
     expect((await startTotal(h.app, 'recycled')) + (await startTotal(other, 'recycled'))).toBe(2);
   });
+
+  it('sends the customer on when an OPEN link past LINK_RECYCLE_AFTER can be freed, even if the oldest link it knows has already expired upstream', async () => {
+    const first = await invite(h);
+    await pressContinue(h.app, first).expect(303);
+    const expired = (await storedRecord(h, first.onboardingId)).link_id!;
+    // Its link expires upstream (LINK_TTL) before any reconciliation pass notices it.
+    f.clock.advance(61 * 60 * 1000);
+    expect(h.sim.getLink(expired)!.status_code).toBe('EXPIRED');
+    const { links } = await fillTheLimit();
+    const late = await invite(h);
+    passRecycleAfter();
+
+    const res = await pressContinue(h.app, late);
+
+    // The five OPEN links were all sent over LINK_RECYCLE_AFTER ago: one of them frees a slot.
+    expect(res.status).toBe(303);
+    expect(links.filter((l) => h.sim.getLink(l)!.status_code === 'CLOSED')).toEqual([links[0]]);
+  });
+
+  it('never closes the link of a create_link "now" onboarding, whose login_url the integrator hands out itself', async () => {
+    const handedOut = await h.createOnboarding({ ds_id: 'GA' });
+    f.clock.advance(1000);
+    const links: string[] = [];
+    for (let i = 0; i < LINK_LIMIT - 1; i++) {
+      const invitation = await invite(h);
+      await pressContinue(h.app, invitation).expect(303);
+      links.push((await storedRecord(h, invitation.onboardingId)).link_id!);
+      f.clock.advance(1000);
+    }
+    const sixth = await invite(h);
+    passRecycleAfter();
+
+    const res = await pressContinue(h.app, sixth);
+
+    expect(h.sim.getLink(handedOut.link_id)!.status_code).toBe('OPEN');
+    expect(closedUpstream(h)).toEqual([links[0]]);
+    expect(res.status).toBe(303);
+  });
 });
