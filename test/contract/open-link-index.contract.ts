@@ -111,6 +111,18 @@ export function describeOpenLinkIndexContract(
       await expect(links.oldest(10)).resolves.toEqual([b]);
     });
 
+    it('remembers the upstream as full until a link of ours leaves', async () => {
+      await expect(links.fullUntil()).resolves.toBe(0);
+      await links.track('onb_fullmark0001aa', 'dsll_a', T0);
+      await links.markFull(T0 + 30_000);
+      await expect(links.fullUntil()).resolves.toBe(T0 + 30_000);
+      await links.untrack([]);
+      await expect(links.fullUntil()).resolves.toBe(T0 + 30_000);
+      await links.untrack([{ onboardingId: 'onb_fullmark0001aa', linkId: 'dsll_a' }]);
+      await expect(links.fullUntil()).resolves.toBe(0);
+      await expect(links.markFull(-1)).rejects.toThrow(RangeError);
+    });
+
     it('counts the links it holds', async () => {
       await expect(links.count()).resolves.toBe(0);
       for (let i = 0; i < 5; i++) await tracked(T0 + i);

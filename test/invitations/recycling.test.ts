@@ -55,6 +55,24 @@ describe('invitations at the link limit', () => {
     f.clock.advance(RECYCLE_AFTER_MS);
   }
 
+  it('sends a waiting customer upstream again only after the full mark, not on every retry of the page', async () => {
+    await fillTheLimit();
+    const sixth = await invite(h);
+    const createsBefore = upstreamCount(h, 'create');
+
+    await pressContinue(h.app, sixth).expect(503);
+    expect(upstreamCount(h, 'create') - createsBefore).toBe(1);
+    // The page retries every 5 s: for the next 30 s none of those retries reaches the upstream.
+    for (let i = 0; i < 5; i++) {
+      f.clock.advance(5000);
+      await pressContinue(h.app, sixth).expect(503);
+    }
+    expect(upstreamCount(h, 'create') - createsBefore).toBe(1);
+    f.clock.advance(6000);
+    await pressContinue(h.app, sixth).expect(503);
+    expect(upstreamCount(h, 'create') - createsBefore).toBe(2);
+  });
+
   it('shows the sixth customer a waiting page that posts again by itself while the five were sent under LINK_RECYCLE_AFTER ago', async () => {
     await fillTheLimit();
     const sixth = await invite(h);
