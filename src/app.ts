@@ -4,6 +4,7 @@ import express from 'express';
 import { createCallbackVerifier } from './callback/verify';
 import { callbackRoute } from './callback/route';
 import { callbackGuard } from './callback/guard';
+import { createResultPages } from './callback/pages';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { limitApiByKey, type RateLimiters } from './http/rate-limit';
@@ -13,6 +14,7 @@ import type { Clock } from './lib/clock';
 import type { RandomSource } from './lib/ids';
 import type { Logger } from './lib/logger';
 import { createStartFlow } from './invitations/start-flow';
+import { createStartPages } from './invitations/pages';
 import { startRoutes } from './invitations/routes';
 import { healthRoutes } from './ops/health';
 import type { Metrics } from './ops/metrics';
@@ -20,6 +22,8 @@ import { countCallbackOutcomes, metricsRoutes } from './ops/metrics-routes';
 import { openApiRoutes } from './ops/openapi';
 import { onboardingRoutes } from './onboarding/routes';
 import { createOnboardingService } from './onboarding/service';
+import type { Brand } from './pages/brand';
+import { createPageChrome } from './pages/layout';
 import type { Storage } from './store/store';
 import { webhookRoutes } from './webhooks/routes';
 import type { SupermetricsClient } from './supermetrics/types';
@@ -51,6 +55,8 @@ export interface AppDeps {
   links: { ttlSeconds: number; recycleAfterSeconds: number };
   /** The upstream's origin, where its login pages are (start pages' form-action). */
   upstreamOrigin: string;
+  /** BRAND_NAME and BRAND_COLOR on the end-customer pages. */
+  brand: Brand;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -61,6 +67,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   const { onboardings, webhookQueue, reconcileSchedule, openLinks } = deps.storage;
   const domain = { ...deps, onboardings, webhookQueue, reconcileSchedule, openLinks };
+
+  const chrome = createPageChrome(deps.brand);
+  const results = createResultPages(chrome);
 
   app.use(requestLog(deps.logger, deps.random));
   app.use(securityHeaders());
@@ -79,21 +88,29 @@ export function createApp(deps: AppDeps): express.Express {
       behindProxy: deps.trustProxy !== null,
       limiter: deps.rateLimiters.callback,
       logger: deps.logger,
+      pages: results,
     }),
-    callbackRoute(createCallbackVerifier(domain), deps.logger),
+    callbackRoute({
+      handleCallback: createCallbackVerifier(domain),
+      logger: deps.logger,
+      pages: results,
+    }),
   );
 
   const pageGuard = callbackGuard({
     behindProxy: deps.trustProxy !== null,
     limiter: deps.rateLimiters.callback,
     logger: deps.logger,
+    pages: results,
   });
   app.use('/start', pageGuard);
   app.use(
     startRoutes({
       flow: createStartFlow(domain),
       logger: deps.logger,
-      upstreamOrigin: deps.upstreamOrigin,
+      pages: createStartPages(chrome, deps.upstreamOrigin),
+      results,
+      publicUrl: deps.publicUrl,
       onOutcome: (outcome) => deps.metrics.startOutcome(outcome),
     }),
   );

@@ -203,6 +203,7 @@ export async function buildService(
     reconcileIntervalSeconds: config.reconcileIntervalSeconds,
     links: config.links,
     upstreamOrigin: loginOrigin,
+    brand: config.brand,
   };
 
   reconciler = createReconciler({

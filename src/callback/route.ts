@@ -1,16 +1,21 @@
-// GET /callback: validate, verify, complete, then send the browser on (return_url or a result page).
+// GET /callback: validate, verify, complete, then send the browser on (return_url or a result page in the
+// customer's language).
 import type { Request, Response } from 'express';
 import { toAppError } from '../http/error-handler';
 import { requestIdOf } from '../http/request-id';
 import { warnServerFailure } from '../http/request-log';
 import type { Logger } from '../lib/logger';
 import { withQuery } from '../onboarding/return-url';
-import { failurePage, PAGE_CSP, successPage } from './pages';
+import { textsFor } from '../pages/i18n';
+import { sendPage } from '../pages/respond';
+import type { ResultPages } from './pages';
 import { parseCallbackParams } from './params';
 import { CallbackFailure, type CallbackHandler } from './verify';
 
-function sendPage(res: Response, status: number, html: string): void {
-  res.status(status).setHeader('Content-Security-Policy', PAGE_CSP).type('html').send(html);
+export interface CallbackRouteDeps {
+  handleCallback: CallbackHandler;
+  logger: Logger;
+  pages: ResultPages;
 }
 
 /**
@@ -23,17 +28,18 @@ function redirectTo(res: Response, location: string): void {
   res.end();
 }
 
-export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
+export function callbackRoute(deps: CallbackRouteDeps) {
+  const { handleCallback, logger, pages } = deps;
+
   return async function callback(req: Request, res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    const texts = textsFor(req);
     const queryStart = req.originalUrl.indexOf('?');
     const rawQuery = queryStart === -1 ? '' : req.originalUrl.slice(queryStart + 1);
     try {
-      const { record, replayed } = await handleCallback(
-        parseCallbackParams(rawQuery),
-        requestIdOf(req),
-      );
+      const params = parseCallbackParams(rawQuery);
+      const { record, replayed } = await handleCallback(params, requestIdOf(req));
       res.locals.outcome = replayed ? 'COMPLETED_REPLAY' : 'COMPLETED';
       res.locals.onboardingId = record.onboarding_id;
       if (record.return_url) {
@@ -46,7 +52,7 @@ export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
         );
         return;
       }
-      sendPage(res, 200, successPage(record.ds_name));
+      sendPage(res, 200, pages.csp, texts, pages.success(texts, record.ds_name));
     } catch (err) {
       const failure = toAppError(err);
       res.locals.outcome = failure.code;
@@ -66,7 +72,7 @@ export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
         );
         return;
       }
-      sendPage(res, failure.status, failurePage(failure.code));
+      sendPage(res, failure.status, pages.csp, texts, pages.failure(texts, failure.code));
     }
   };
 }

@@ -1,34 +1,27 @@
 // GET and POST /start/<token>, the browser-facing start link: pages only, rate-limited per client
 // address like /callback; the token is in the address, so nothing here may be cached or referred.
 import { Router, type Request, type Response } from 'express';
-import { failurePage, PAGE_CSP, successPage } from '../callback/pages';
+import type { ResultPages } from '../callback/pages';
 import { toAppError } from '../http/error-handler';
 import { requestIdOf } from '../http/request-id';
 import { warnServerFailure } from '../http/request-log';
 import type { Logger } from '../lib/logger';
+import { parseStartToken, startUrlOf } from '../onboarding/start-token';
 import { withQuery } from '../onboarding/return-url';
-import {
-  endedPage,
-  PLAIN_CSP,
-  refusedPage,
-  startPage,
-  startPagesCsp,
-  unknownLinkPage,
-  WAITING_RETRY_SECONDS,
-  waitingPage,
-} from './pages';
+import { textsFor } from '../pages/i18n';
+import { sendPage } from '../pages/respond';
+import { WAITING_RETRY_SECONDS, type StartPages } from './pages';
 import type { StartAnswer, StartFlow } from './start-flow';
 
 export interface StartRoutesDeps {
   flow: StartFlow;
   logger: Logger;
-  /** The upstream's origin: where the Continue POST is redirected (the CSP form-action must allow it). */
-  upstreamOrigin: string;
+  /** The start link's pages (their CSP lets the Continue POST be redirected to the upstream's origin). */
+  pages: StartPages;
+  /** The result pages (connected, not connected), shared with the callback. */
+  results: ResultPages;
+  publicUrl: string;
   onOutcome(outcome: string): void;
-}
-
-function sendPage(res: Response, status: number, csp: string, html: string): void {
-  res.status(status).setHeader('Content-Security-Policy', csp).type('html').send(html);
 }
 
 function redirect(res: Response, location: string): void {
@@ -37,11 +30,12 @@ function redirect(res: Response, location: string): void {
 
 export function startRoutes(deps: StartRoutesDeps): Router {
   const router = Router();
-  const csp = startPagesCsp(deps.upstreamOrigin);
+  const { pages, results } = deps;
 
   /** The answer as a page (or a redirect), the outcome noted for the log line and the metrics. */
   function answer(req: Request, res: Response, result: StartAnswer, posted: boolean): void {
     const startPath = `/start/${req.params.token}`;
+    const texts = textsFor(req);
     const outcome = (name: string) => {
       res.locals.outcome = name.toUpperCase();
       if (posted) deps.onOutcome(name);
@@ -50,13 +44,13 @@ export function startRoutes(deps: StartRoutesDeps): Router {
     switch (result.kind) {
       case 'unknown':
         res.locals.outcome = 'NOT_FOUND';
-        return sendPage(res, 404, PLAIN_CSP, unknownLinkPage());
+        return sendPage(res, 404, pages.csp.plain, texts, pages.unknownLink(texts));
       case 'ended':
         outcome('ended');
-        return sendPage(res, 410, PLAIN_CSP, endedPage());
+        return sendPage(res, 410, pages.csp.plain, texts, pages.ended(texts));
       case 'refused':
         res.locals.outcome = result.code;
-        return sendPage(res, 422, PLAIN_CSP, refusedPage());
+        return sendPage(res, 422, pages.csp.plain, texts, pages.refused(texts));
       case 'completed':
         outcome('completed');
         if (posted && result.record.return_url)
@@ -67,18 +61,31 @@ export function startRoutes(deps: StartRoutesDeps): Router {
               status: 'completed',
             }),
           );
-        return sendPage(res, 200, PAGE_CSP, successPage(result.record.ds_name));
+        return sendPage(
+          res,
+          200,
+          results.csp,
+          texts,
+          results.success(texts, result.record.ds_name),
+        );
       case 'waiting':
         outcome('waiting');
         res.setHeader('Retry-After', String(WAITING_RETRY_SECONDS));
-        return sendPage(res, 503, csp.waiting, waitingPage(startPath, result.record.ds_name));
+        return sendPage(
+          res,
+          503,
+          pages.csp.waiting,
+          texts,
+          pages.waiting(texts, startPath, result.record.ds_name),
+        );
       case 'show':
         res.locals.outcome = 'START_PAGE';
         return sendPage(
           res,
           200,
-          csp.start,
-          startPage(startPath, result.record.ds_name, result.record.description),
+          pages.csp.start,
+          texts,
+          pages.start(texts, startPath, result.record.ds_name, result.record.description),
         );
       case 'login':
         outcome(result.outcome);
@@ -101,7 +108,17 @@ export function startRoutes(deps: StartRoutesDeps): Router {
         warnServerFailure(deps.logger, req, failure, 'start link failed');
         if (failure.retryAfter !== undefined)
           res.setHeader('Retry-After', String(failure.retryAfter));
-        sendPage(res, failure.status, PAGE_CSP, failurePage(failure.code));
+        // The start link itself is where the customer tries again (only a well-formed one is linked).
+        const token = String(req.params.token);
+        const again = parseStartToken(token) ? startUrlOf(deps.publicUrl, token) : null;
+        const texts = textsFor(req);
+        sendPage(
+          res,
+          failure.status,
+          results.csp,
+          texts,
+          results.failure(texts, failure.code, again),
+        );
       }
     };
   }
