@@ -94,6 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
       handleCallback: createCallbackVerifier(domain),
       logger: deps.logger,
       pages: results,
+      publicUrl: deps.publicUrl,
     }),
   );
 

@@ -9,13 +9,16 @@ import { withQuery } from '../onboarding/return-url';
 import { textsFor } from '../pages/i18n';
 import { sendPage } from '../pages/respond';
 import type { ResultPages } from './pages';
-import { parseCallbackParams } from './params';
+import { parseCallbackParams, type CallbackParams } from './params';
+import { tryAgainUrl } from './try-again';
 import { CallbackFailure, type CallbackHandler } from './verify';
 
 export interface CallbackRouteDeps {
   handleCallback: CallbackHandler;
   logger: Logger;
   pages: ResultPages;
+  /** PUBLIC_URL: the base of the start link a failure page offers. */
+  publicUrl: string;
 }
 
 /**
@@ -37,8 +40,9 @@ export function callbackRoute(deps: CallbackRouteDeps) {
     const texts = textsFor(req);
     const queryStart = req.originalUrl.indexOf('?');
     const rawQuery = queryStart === -1 ? '' : req.originalUrl.slice(queryStart + 1);
+    let params: CallbackParams | null = null;
     try {
-      const params = parseCallbackParams(rawQuery);
+      params = parseCallbackParams(rawQuery);
       const { record, replayed } = await handleCallback(params, requestIdOf(req));
       res.locals.outcome = replayed ? 'COMPLETED_REPLAY' : 'COMPLETED';
       res.locals.onboardingId = record.onboarding_id;
@@ -72,7 +76,8 @@ export function callbackRoute(deps: CallbackRouteDeps) {
         );
         return;
       }
-      sendPage(res, failure.status, pages.csp, texts, pages.failure(texts, failure.code));
+      const again = params ? tryAgainUrl(record, params.state, deps.publicUrl) : null;
+      sendPage(res, failure.status, pages.csp, texts, pages.failure(texts, failure.code, again));
     }
   };
 }

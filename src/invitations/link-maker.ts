@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock';
 import type { RandomSource } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { changeLinks } from '../onboarding/links';
+import { sealStartToken } from '../onboarding/start-token';
 import { newLinkState } from '../onboarding/state';
 import type { OnboardingRecord, OnboardingStore, OpenLinkIndex } from '../store/store';
 import { SupermetricsError } from '../supermetrics/errors';
@@ -26,7 +27,14 @@ export interface LinkMakerDeps {
 }
 
 export type MadeLink =
-  | { kind: 'made'; link: LoginLink; stateHash: string; outcome: 'created' | 'recycled' }
+  | {
+      kind: 'made';
+      link: LoginLink;
+      stateHash: string;
+      /** The start token sealed under the link's state (its failure page's Try again). */
+      startTokenSealed: string;
+      outcome: 'created' | 'recycled';
+    }
   /** At the limit with nothing to recycle, or the upstream briefly unable: the customer waits. */
   | { kind: 'no_slot' }
   /** The upstream refused the onboarding itself (say, an unknown ds_id): waiting would not help. */
@@ -70,12 +78,15 @@ async function recycleOne(deps: LinkMakerDeps, requestId: string): Promise<boole
   return false;
 }
 
+/** `startToken`: the start link the customer came by, sealed on the new link for its Try again. */
 export async function makeLink(
   deps: LinkMakerDeps,
   record: OnboardingRecord,
+  startToken: string,
   requestId: string,
 ): Promise<MadeLink> {
   const { state, stateHash } = newLinkState(record.onboarding_id, deps.random);
+  const startTokenSealed = sealStartToken(startToken, state, deps.random, 'link');
   const expiry = Math.min(
     deps.clock.now() + deps.links.ttlSeconds * 1000,
     Date.parse(record.expiry_time),
@@ -95,7 +106,8 @@ export async function makeLink(
   for (;;) {
     try {
       const { data } = await create();
-      return { kind: 'made', link: data, stateHash, outcome: recycled ? 'recycled' : 'created' };
+      const outcome = recycled ? 'recycled' : 'created';
+      return { kind: 'made', link: data, stateHash, startTokenSealed, outcome };
     } catch (err) {
       if (isLinkLimit(err) && !recycled && (await recycleOne(deps, requestId).catch(() => false))) {
         recycled = true;
