@@ -1,13 +1,15 @@
 // GET /callback: validate, verify, complete, then send the browser on (return_url or a result page in the
-// customer's language).
+// customer's language). An upstream too slow or down is no failure for the customer: the connection is
+// being confirmed, and the reconciler finishes it.
 import type { Request, Response } from 'express';
 import { toAppError } from '../http/error-handler';
 import { requestIdOf } from '../http/request-id';
 import { warnServerFailure } from '../http/request-log';
 import type { Logger } from '../lib/logger';
 import { withQuery } from '../onboarding/return-url';
-import { textsFor } from '../pages/i18n';
+import { textsFor, type Catalogue } from '../pages/i18n';
 import { sendPage } from '../pages/respond';
+import type { OnboardingRecord } from '../store/store';
 import type { ResultPages } from './pages';
 import { parseCallbackParams, type CallbackParams } from './params';
 import { tryAgainUrl } from './try-again';
@@ -33,6 +35,16 @@ function redirectTo(res: Response, location: string): void {
 
 export function callbackRoute(deps: CallbackRouteDeps) {
   const { handleCallback, logger, pages } = deps;
+
+  /** Accepted, not failed: the onboarding stays pending and its reconciliation check comes soon. */
+  function answerProcessing(res: Response, texts: Catalogue, record: OnboardingRecord): void {
+    if (record.return_url)
+      return redirectTo(
+        res,
+        withQuery(record.return_url, { onboarding_id: record.onboarding_id, status: 'processing' }),
+      );
+    sendPage(res, 202, pages.csp, texts, pages.processing(texts, record.ds_name));
+  }
 
   return async function callback(req: Request, res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
@@ -63,6 +75,8 @@ export function callbackRoute(deps: CallbackRouteDeps) {
       const record = err instanceof CallbackFailure ? err.record : null;
       warnServerFailure(logger, req, failure, 'callback failed');
       if (record) res.locals.onboardingId = record.onboarding_id;
+      if (record && failure.code === 'UPSTREAM_UNAVAILABLE')
+        return answerProcessing(res, texts, record);
       if (failure.retryAfter !== undefined)
         res.setHeader('Retry-After', String(failure.retryAfter));
       if (record?.return_url) {
