@@ -4,6 +4,7 @@ import express from 'express';
 import { createCallbackVerifier } from './callback/verify';
 import { callbackRoute } from './callback/route';
 import { callbackGuard } from './callback/guard';
+import { createResultPages } from './callback/pages';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { limitApiByKey, type RateLimiters } from './http/rate-limit';
@@ -16,6 +17,7 @@ import type { SdkBundle } from './embed/sdk-bundle';
 import { sdkRoutes } from './embed/sdk-routes';
 import { embedStatusRoutes } from './embed/status-route';
 import { createStartFlow } from './invitations/start-flow';
+import { createStartPages } from './invitations/pages';
 import { startRoutes } from './invitations/routes';
 import { healthRoutes } from './ops/health';
 import type { Metrics } from './ops/metrics';
@@ -23,6 +25,8 @@ import { countCallbackOutcomes, metricsRoutes } from './ops/metrics-routes';
 import { openApiRoutes } from './ops/openapi';
 import { onboardingRoutes } from './onboarding/routes';
 import { createOnboardingService } from './onboarding/service';
+import type { Brand } from './pages/brand';
+import { createPageChrome } from './pages/layout';
 import type { Storage } from './store/store';
 import { webhookRoutes } from './webhooks/routes';
 import type { SupermetricsClient } from './supermetrics/types';
@@ -56,6 +60,8 @@ export interface AppDeps {
   upstreamOrigin: string;
   /** The browser SDK served at /sdk/connect.js (minified at start-up). */
   sdk: SdkBundle;
+  /** BRAND_NAME and BRAND_COLOR on the end-customer pages. */
+  brand: Brand;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -66,6 +72,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   const { onboardings, webhookQueue, reconcileSchedule, openLinks } = deps.storage;
   const domain = { ...deps, onboardings, webhookQueue, reconcileSchedule, openLinks };
+
+  const chrome = createPageChrome(deps.brand);
+  const results = createResultPages(chrome);
 
   app.use(requestLog(deps.logger, deps.random));
   app.use(securityHeaders());
@@ -84,14 +93,21 @@ export function createApp(deps: AppDeps): express.Express {
       behindProxy: deps.trustProxy !== null,
       limiter: deps.rateLimiters.callback,
       logger: deps.logger,
+      pages: results,
     }),
-    callbackRoute(createCallbackVerifier(domain), deps.logger),
+    callbackRoute({
+      handleCallback: createCallbackVerifier(domain),
+      logger: deps.logger,
+      pages: results,
+      publicUrl: deps.publicUrl,
+    }),
   );
 
   const pageGuard = callbackGuard({
     behindProxy: deps.trustProxy !== null,
     limiter: deps.rateLimiters.callback,
     logger: deps.logger,
+    pages: results,
   });
   app.use('/start', pageGuard);
   const startFlow = createStartFlow(domain);
@@ -100,7 +116,9 @@ export function createApp(deps: AppDeps): express.Express {
     startRoutes({
       flow: startFlow,
       logger: deps.logger,
-      upstreamOrigin: deps.upstreamOrigin,
+      pages: createStartPages(chrome, deps.upstreamOrigin),
+      results,
+      publicUrl: deps.publicUrl,
       onOutcome: (outcome) => deps.metrics.startOutcome(outcome),
     }),
   );

@@ -205,6 +205,7 @@ export async function buildService(
     links: config.links,
     upstreamOrigin: loginOrigin,
     sdk: await loadSdkBundle(),
+    brand: config.brand,
   };
 
   reconciler = createReconciler({

@@ -39,6 +39,8 @@ export interface Config {
   /** Invitations ("on_open"): each upstream link lives this long, and an OPEN link whose customer was
    * sent to it this long ago may be closed to free a slot at the link limit. */
   links: { ttlSeconds: number; recycleAfterSeconds: number };
+  /** BRAND_NAME and BRAND_COLOR (`#rrggbb`, lower-case) on the end-customer pages. */
+  brand: { name: string | null; color: string | null };
   logLevel: LogLevel;
   /** Human-readable log lines (pino-pretty) instead of JSON; only when asked for. */
   logPretty: boolean;
@@ -112,6 +114,7 @@ function toConfig(v: Variables): Config {
     reconcileBudgetShare: v.RECONCILE_BUDGET_SHARE,
     rateLimits: { callbackPerMinute: v.RATE_LIMIT_CALLBACK, apiPerMinute: v.RATE_LIMIT_API },
     links: { ttlSeconds: v.LINK_TTL, recycleAfterSeconds: v.LINK_RECYCLE_AFTER },
+    brand: { name: v.BRAND_NAME ?? null, color: v.BRAND_COLOR?.toLowerCase() ?? null },
     logLevel: v.LOG_LEVEL,
     logPretty: v.LOG_PRETTY,
     simulator: simulatorConfigFrom(v),

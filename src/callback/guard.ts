@@ -7,7 +7,9 @@ import { warnServerFailure } from '../http/request-log';
 import type { Logger } from '../lib/logger';
 import { requireForwardedHttps } from '../http/forwarded-https';
 import { clientAddressOf, consumeRequest } from '../http/rate-limit';
-import { failurePage, PAGE_CSP } from './pages';
+import { textsFor } from '../pages/i18n';
+import { sendPage } from '../pages/respond';
+import type { ResultPages } from './pages';
 
 export interface CallbackGuardOptions {
   /** A proxy terminates TLS in front ("trust proxy" set): refuse what did not reach it over https. */
@@ -15,19 +17,17 @@ export interface CallbackGuardOptions {
   /** Per client address; none: no limit (tests that do not opt in). */
   limiter?: RateLimiterAbstract;
   logger: Logger;
+  pages: ResultPages;
 }
 
 /** A refused callback: the failure page with the code (the state is not read, so no return_url). */
-export function sendCallbackRefusal(res: Response, failure: AppError): void {
+function sendCallbackRefusal(req: Request, res: Response, pages: ResultPages, failure: AppError) {
   res.locals.outcome = failure.code;
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Referrer-Policy', 'no-referrer');
   if (failure.retryAfter !== undefined) res.setHeader('Retry-After', String(failure.retryAfter));
-  res
-    .status(failure.status)
-    .setHeader('Content-Security-Policy', PAGE_CSP)
-    .type('html')
-    .send(failurePage(failure.code));
+  const texts = textsFor(req);
+  sendPage(res, failure.status, pages.csp, texts, pages.failure(texts, failure.code));
 }
 
 export function callbackGuard(options: CallbackGuardOptions) {
@@ -42,7 +42,7 @@ export function callbackGuard(options: CallbackGuardOptions) {
     } catch (err) {
       const failure = toAppError(err);
       warnServerFailure(options.logger, req, failure, 'callback refused');
-      sendCallbackRefusal(res, failure);
+      sendCallbackRefusal(req, res, options.pages, failure);
       return;
     }
     next();

@@ -1,43 +1,65 @@
-// Result pages of the callback: small, accessible, self-contained HTML (no script, no external resource).
-import { escapeHtml, page, pageCsp } from '../pages/layout';
+// Result pages of the callback (also shown by start links): connected, being confirmed, not connected.
+// Small, accessible, self-contained HTML in the customer's language: no script, no external resource.
+import type { Catalogue, PageFailureCode } from '../pages/i18n';
+import { escapeHtml, type PageChrome } from '../pages/layout';
 
-/** The result pages' policy: their style and nothing else. */
-export const PAGE_CSP = pageCsp();
-
-export function successPage(dsName: string): string {
-  const name = escapeHtml(dsName || 'data source');
-  return page(
-    'Account connected',
-    `<h1 class="ok">Your ${name} account is connected</h1><p>Everything is set up. You can close this window and return to the application.</p>`,
-  );
+export interface ResultPages {
+  /** The result pages' policy: their style and nothing else. */
+  csp: string;
+  success(texts: Catalogue, dsName: string): string;
+  /** The upstream did not answer in time: the connection is finished in the background. */
+  processing(texts: Catalogue, dsName: string): string;
+  /** `tryAgainUrl`: the onboarding's start link, when it is still pending and its link is known. */
+  failure(texts: Catalogue, code: string, tryAgainUrl?: string | null): string;
 }
 
-const FAILURE_ADVICE: Record<string, string> = {
-  INVALID_REQUEST:
-    'The address of this page is incomplete or damaged. Start the connection again from the application.',
-  STATE_INVALID:
-    'This sign-in link is unknown, has expired or was already used. Start the connection again from the application.',
-  LINK_MISMATCH:
-    'This sign-in does not match the connection that was started. Start the connection again from the application.',
-  VERIFIER_MISMATCH:
-    'The sign-in could not be verified. Start the connection again from the application.',
-  LOGIN_INCOMPLETE:
-    'The data source has not confirmed the sign-in yet. Reload this page in a moment, or start again.',
-  LINK_NOT_FOUND:
-    'Supermetrics does not know this sign-in link. Start the connection again from the application.',
-  UPSTREAM_UNAVAILABLE:
-    'Supermetrics could not be reached. Reload this page in a moment to finish connecting.',
-  SERVICE_UNAVAILABLE:
-    'The service is briefly unavailable. Reload this page in a moment to finish connecting.',
-  TOO_MANY_REQUESTS: 'Too many attempts from your network. Wait a minute, then reload this page.',
-};
+/** Codes whose advice already says what to do (wait and reload): no "start again" hint after it. */
+const RELOAD_CODES: ReadonlySet<string> = new Set([
+  'UPSTREAM_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
+  'TOO_MANY_REQUESTS',
+]);
 
-export function failurePage(code: string): string {
-  const advice =
-    FAILURE_ADVICE[code] ??
-    'Something went wrong. Start the connection again from the application.';
-  return page(
-    'Connection not completed',
-    `<h1 class="fail">The account was not connected</h1><p>${escapeHtml(advice)}</p><p>Error code: <code>${escapeHtml(code)}</code></p>`,
-  );
+function adviceFor(texts: Catalogue, code: string): string {
+  return texts.failure.advice[code as PageFailureCode] ?? texts.failure.otherAdvice;
+}
+
+export function createResultPages(chrome: PageChrome): ResultPages {
+  const brand = chrome.brandName;
+  const paragraph = (text: string) => `<p>${escapeHtml(text)}</p>`;
+
+  return {
+    csp: chrome.csp(),
+
+    success(texts, dsName) {
+      const heading = texts.success.heading(dsName || null, brand);
+      return chrome.page({
+        lang: texts.lang,
+        title: texts.success.title,
+        body: `<h1 class="ok">${escapeHtml(heading)}</h1>${paragraph(texts.success.body(brand))}`,
+      });
+    },
+
+    processing(texts, dsName) {
+      const { processing } = texts;
+      return chrome.page({
+        lang: texts.lang,
+        title: processing.title,
+        body: `<h1>${escapeHtml(processing.heading)}</h1>${paragraph(processing.body(dsName || null))}${paragraph(processing.close(brand))}`,
+      });
+    },
+
+    failure(texts, code, tryAgainUrl = null) {
+      const { failure } = texts;
+      let next = '';
+      if (tryAgainUrl)
+        next = `${paragraph(failure.tryAgainHint)}<p><a class="button" href="${escapeHtml(tryAgainUrl)}">${escapeHtml(failure.tryAgain)}</a></p>`;
+      else if (!RELOAD_CODES.has(code)) next = paragraph(failure.startOverHint);
+      return chrome.page({
+        lang: texts.lang,
+        title: failure.title,
+        body: `<h1 class="fail">${escapeHtml(failure.heading)}</h1>${paragraph(adviceFor(texts, code))}${next}<p class="note">${escapeHtml(failure.reference)} <code>${escapeHtml(code)}</code></p>`,
+      });
+    },
+  };
 }

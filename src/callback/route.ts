@@ -1,16 +1,26 @@
-// GET /callback: validate, verify, complete, then send the browser on (return_url or a result page).
+// GET /callback: validate, verify, complete, then send the browser on (return_url or a result page in the
+// customer's language). An upstream too slow or down is no failure for the customer: the connection is
+// being confirmed, and the reconciler finishes it.
 import type { Request, Response } from 'express';
 import { toAppError } from '../http/error-handler';
 import { requestIdOf } from '../http/request-id';
 import { warnServerFailure } from '../http/request-log';
 import type { Logger } from '../lib/logger';
 import { withQuery } from '../onboarding/return-url';
-import { failurePage, PAGE_CSP, successPage } from './pages';
-import { parseCallbackParams } from './params';
+import { textsFor, type Catalogue } from '../pages/i18n';
+import { sendPage } from '../pages/respond';
+import type { OnboardingRecord } from '../store/store';
+import type { ResultPages } from './pages';
+import { parseCallbackParams, type CallbackParams } from './params';
+import { tryAgainUrl } from './try-again';
 import { CallbackFailure, type CallbackHandler } from './verify';
 
-function sendPage(res: Response, status: number, html: string): void {
-  res.status(status).setHeader('Content-Security-Policy', PAGE_CSP).type('html').send(html);
+export interface CallbackRouteDeps {
+  handleCallback: CallbackHandler;
+  logger: Logger;
+  pages: ResultPages;
+  /** PUBLIC_URL: the base of the start link a failure page offers. */
+  publicUrl: string;
 }
 
 /**
@@ -23,17 +33,29 @@ function redirectTo(res: Response, location: string): void {
   res.end();
 }
 
-export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
+export function callbackRoute(deps: CallbackRouteDeps) {
+  const { handleCallback, logger, pages } = deps;
+
+  /** Accepted, not failed: the onboarding stays pending and its reconciliation check comes soon. */
+  function answerProcessing(res: Response, texts: Catalogue, record: OnboardingRecord): void {
+    if (record.return_url)
+      return redirectTo(
+        res,
+        withQuery(record.return_url, { onboarding_id: record.onboarding_id, status: 'processing' }),
+      );
+    sendPage(res, 202, pages.csp, texts, pages.processing(texts, record.ds_name));
+  }
+
   return async function callback(req: Request, res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    const texts = textsFor(req);
     const queryStart = req.originalUrl.indexOf('?');
     const rawQuery = queryStart === -1 ? '' : req.originalUrl.slice(queryStart + 1);
+    let params: CallbackParams | null = null;
     try {
-      const { record, replayed } = await handleCallback(
-        parseCallbackParams(rawQuery),
-        requestIdOf(req),
-      );
+      params = parseCallbackParams(rawQuery);
+      const { record, replayed } = await handleCallback(params, requestIdOf(req));
       res.locals.outcome = replayed ? 'COMPLETED_REPLAY' : 'COMPLETED';
       res.locals.onboardingId = record.onboarding_id;
       if (record.return_url) {
@@ -46,13 +68,15 @@ export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
         );
         return;
       }
-      sendPage(res, 200, successPage(record.ds_name));
+      sendPage(res, 200, pages.csp, texts, pages.success(texts, record.ds_name));
     } catch (err) {
       const failure = toAppError(err);
       res.locals.outcome = failure.code;
       const record = err instanceof CallbackFailure ? err.record : null;
       warnServerFailure(logger, req, failure, 'callback failed');
       if (record) res.locals.onboardingId = record.onboarding_id;
+      if (record && failure.code === 'UPSTREAM_UNAVAILABLE')
+        return answerProcessing(res, texts, record);
       if (failure.retryAfter !== undefined)
         res.setHeader('Retry-After', String(failure.retryAfter));
       if (record?.return_url) {
@@ -66,7 +90,8 @@ export function callbackRoute(handleCallback: CallbackHandler, logger: Logger) {
         );
         return;
       }
-      sendPage(res, failure.status, failurePage(failure.code));
+      const again = params ? tryAgainUrl(record, params.state, deps.publicUrl) : null;
+      sendPage(res, failure.status, pages.csp, texts, pages.failure(texts, failure.code, again));
     }
   };
 }

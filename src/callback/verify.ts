@@ -15,6 +15,8 @@ export interface CallbackDeps extends CompletionDeps {
   /** Delays between re-reads of a link that has no login_id yet (the upstream may lag). */
   loginRetryDelaysMs?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
+  /** How long the callback may wait for the upstream, from its start (default 8 s). */
+  upstreamDeadlineMs?: number;
 }
 
 export interface CallbackSuccess {
@@ -72,11 +74,20 @@ function stateBelongsTo(record: OnboardingRecord, stateHash: string): boolean {
 }
 
 export const DEFAULT_LOGIN_RETRY_DELAYS_MS = [250, 500, 1000];
+/**
+ * The customer gets an answer within 10 s whatever the upstream does: the upstream part of the checks
+ * is cut off here (leaving time for the store writes and the answer), and the customer is told the
+ * connection is being confirmed.
+ */
+export const UPSTREAM_DEADLINE_MS = 8000;
+/** After the upstream failed a callback, reconciliation reads the link again this soon (then backs off). */
+export const RECHECK_AFTER_UPSTREAM_FAILURE_MS = 20_000;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createCallbackVerifier(deps: CallbackDeps) {
   const delays = deps.loginRetryDelaysMs ?? DEFAULT_LOGIN_RETRY_DELAYS_MS;
   const sleep = deps.sleep ?? defaultSleep;
+  const deadlineMs = deps.upstreamDeadlineMs ?? UPSTREAM_DEADLINE_MS;
 
   async function findOnboarding(state: string): Promise<OnboardingRecord> {
     const { stateHash, onboardingId } = stateHashOf(state);
@@ -97,9 +108,10 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     record: OnboardingRecord,
     linkId: string,
     requestId: string,
+    signal: AbortSignal,
   ): Promise<LoginLink> {
     try {
-      return (await deps.client.getLink(linkId, { requestId })).data;
+      return (await deps.client.getLink(linkId, { requestId, signal })).data;
     } catch (err) {
       if (err instanceof SupermetricsError && err.code === 'LINK_NOT_FOUND')
         throw fail('LINK_NOT_FOUND', 'Supermetrics does not know this login link.', record, err);
@@ -120,9 +132,10 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     record: OnboardingRecord,
     params: CallbackParams,
     requestId: string,
+    signal: AbortSignal,
   ) {
     for (let attempt = 0; ; attempt++) {
-      const link = await readLink(record, params.linkId, requestId);
+      const link = await readLink(record, params.linkId, requestId, signal);
       checkVerifier(record, link, params);
       if (link.login_id) return link;
       if (attempt >= delays.length)
@@ -148,6 +161,49 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     return { record, replayed: true };
   }
 
+  /**
+   * The upstream reads, cut off at the deadline (counted from `startedAt`): the request in flight is
+   * aborted, and a retry's wait (a Retry-After may be long) is not waited for.
+   */
+  async function readBeforeDeadline(
+    record: OnboardingRecord,
+    params: CallbackParams,
+    requestId: string,
+    startedAt: number,
+  ): Promise<LoginLink> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const cutOff = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => {
+          controller.abort();
+          const message = `Supermetrics did not answer within ${deadlineMs / 1000} s; reconciliation will finish the connection.`;
+          reject(fail('UPSTREAM_UNAVAILABLE', message, record));
+        },
+        Math.max(0, deadlineMs - (performance.now() - startedAt)),
+      );
+    });
+    const reading = readAuthenticatedLink(record, params, requestId, controller.signal);
+    // Once cut off, the abandoned reads end in an abort; that outcome is already answered.
+    reading.catch(() => undefined);
+    try {
+      return await Promise.race([reading, cutOff]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The upstream failed the callback: the reconciler reads the link again soon, not at its usual time. */
+  async function recheckSoon(record: OnboardingRecord): Promise<void> {
+    const at = deps.clock.now() + RECHECK_AFTER_UPSTREAM_FAILURE_MS;
+    await deps.reconcileSchedule.scheduleCheck(record.onboarding_id, at).catch((err: unknown) => {
+      deps.logger.warn(
+        { err, onboarding_id: record.onboarding_id },
+        'could not bring the reconciliation check forward',
+      );
+    });
+  }
+
   async function recordFailure(failure: CallbackFailure): Promise<void> {
     if (!failure.record || failure.code === 'SERVICE_UNAVAILABLE') return;
     const lastError = {
@@ -168,6 +224,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
   async function verifyAndComplete(
     params: CallbackParams,
     requestId: string,
+    startedAt: number,
   ): Promise<CallbackSuccess> {
     const record = await findOnboarding(params.state);
     const reloadAfterSuccess = record.status === 'completed' && record.link_id === params.linkId;
@@ -179,7 +236,7 @@ export function createCallbackVerifier(deps: CallbackDeps) {
       throw fail('LINK_MISMATCH', 'The login link does not belong to this sign-in.', record);
     if (record.status === 'completed' && record.verifier_hash !== null)
       return replayFromStore(record, params.linkVerifier);
-    const link = await readAuthenticatedLink(record, params, requestId);
+    const link = await readBeforeDeadline(record, params, requestId, startedAt);
     checkUsername(record, link);
     let result;
     try {
@@ -192,15 +249,22 @@ export function createCallbackVerifier(deps: CallbackDeps) {
     throw fail('STATE_INVALID', 'This sign-in link is no longer valid.', record);
   }
 
-  /** Runs the checks; a failure is recorded on the onboarding (never consuming it) and rethrown. */
+  /**
+   * Runs the checks; a failure is recorded on the onboarding (never consuming it) and rethrown. An
+   * upstream failure (slow or down) also brings the onboarding's reconciliation check forward.
+   */
   return async function handleCallback(
     params: CallbackParams,
     requestId: string,
   ): Promise<CallbackSuccess> {
+    const startedAt = performance.now();
     try {
-      return await verifyAndComplete(params, requestId);
+      return await verifyAndComplete(params, requestId, startedAt);
     } catch (err) {
-      if (err instanceof CallbackFailure) await recordFailure(err);
+      if (err instanceof CallbackFailure) {
+        await recordFailure(err);
+        if (err.record && err.code === 'UPSTREAM_UNAVAILABLE') await recheckSoon(err.record);
+      }
       throw err;
     }
   };

@@ -1,6 +1,7 @@
 // The receiver's environment variables: one schema each, with its default (README "Configuration").
 import { z } from 'zod';
 import { simulatorVariables, SIMULATOR_SECRETS } from '../simulator/config';
+import { brandColor, brandName } from './brand-values';
 import { clusterNodes, origins, trustProxy, webhookSecret } from './formats';
 import {
   baseUrl,
@@ -58,6 +59,8 @@ export const receiverVariables = {
   LINK_RECYCLE_AFTER: variable(seconds(60, 86400).default(600)),
   RATE_LIMIT_CALLBACK: variable(requestsPerMinute.default(60)),
   RATE_LIMIT_API: variable(requestsPerMinute.default(600)),
+  BRAND_NAME: variable(brandName.optional()),
+  BRAND_COLOR: variable(brandColor.optional()),
   LOG_LEVEL: variable(z.enum(LOG_LEVELS).default('info')),
   LOG_PRETTY: variable(flag.default(false)),
   ...simulatorVariables,

@@ -1,7 +1,7 @@
 // GET /start/<token>/status: what the SDK polls, because login pages may cut window.opener. It names the
 // onboarding and its status and nothing else; CORS lets only RETURN_URL_ORIGINS read it.
-import { Router, type Request, type Response } from 'express';
-import { notATokenHandler } from '../invitations/routes';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { isMangledToken } from '../invitations/routes';
 import type { StartAnswer, StartFlow } from '../invitations/start-flow';
 
 type EmbedStatus = 'pending' | 'completed' | 'expired' | 'cancelled';
@@ -33,6 +33,10 @@ export function embedStatusRoutes(flow: StartFlow, returnUrlOrigins: readonly st
     res.locals.onboardingId = answer.record.onboarding_id;
     res.json({ status: statusOf(answer), onboarding_id: answer.record.onboarding_id });
   });
-  router.use('/start', notATokenHandler);
+  router.use('/start', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!isMangledToken(err)) return next(err);
+    res.locals.outcome = 'NOT_FOUND';
+    res.status(404).json({ status: 'unknown' });
+  });
   return router;
 }

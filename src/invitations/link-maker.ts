@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock';
 import type { RandomSource } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { changeLinks } from '../onboarding/links';
+import { sealStartToken } from '../onboarding/start-token';
 import { newLinkState } from '../onboarding/state';
 import type { OnboardingRecord, OnboardingStore, OpenLinkIndex } from '../store/store';
 import { SupermetricsError } from '../supermetrics/errors';
@@ -34,7 +35,14 @@ export interface LinkMakerDeps {
 }
 
 export type MadeLink =
-  | { kind: 'made'; link: LoginLink; stateHash: string; outcome: 'created' | 'recycled' }
+  | {
+      kind: 'made';
+      link: LoginLink;
+      stateHash: string;
+      /** The start token sealed under the link's state (its failure page's Try again). */
+      startTokenSealed: string;
+      outcome: 'created' | 'recycled';
+    }
   /** At the limit with nothing to recycle, or the upstream briefly unable: the customer waits. */
   | { kind: 'no_slot' }
   /** The upstream refused the onboarding itself (say, an unknown ds_id): waiting would not help. */
@@ -86,12 +94,15 @@ async function recycle(deps: LinkMakerDeps, requestId: string): Promise<boolean>
   });
 }
 
+/** `startToken`: the start link the customer came by, sealed on the new link for its Try again. */
 export async function makeLink(
   deps: LinkMakerDeps,
   record: OnboardingRecord,
+  startToken: string,
   requestId: string,
 ): Promise<MadeLink> {
   const { state, stateHash } = newLinkState(record.onboarding_id, deps.random);
+  const startTokenSealed = sealStartToken(startToken, state, deps.random, 'link');
   const expiry = Math.min(
     deps.clock.now() + deps.links.ttlSeconds * 1000,
     Date.parse(record.expiry_time),
@@ -116,7 +127,8 @@ export async function makeLink(
   for (;;) {
     try {
       const { data } = await create();
-      return { kind: 'made', link: data, stateHash, outcome: recycled ? 'recycled' : 'created' };
+      const outcome = recycled ? 'recycled' : 'created';
+      return { kind: 'made', link: data, stateHash, startTokenSealed, outcome };
     } catch (err) {
       // A recycled link may free no slot (it had expired upstream unnoticed): try the next one.
       if (isLinkLimit(err) && recycled < MAX_RECYCLES && (await recycle(deps, requestId))) {

@@ -1,46 +1,35 @@
 // GET and POST /start/<token>, the browser-facing start link: pages only, rate-limited per client
 // address like /callback; the token is in the address, so nothing here may be cached or referred.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { failurePage, PAGE_CSP, successPage } from '../callback/pages';
+import type { ResultPages } from '../callback/pages';
 import { toAppError } from '../http/error-handler';
 import { requestIdOf } from '../http/request-id';
 import { warnServerFailure } from '../http/request-log';
 import type { Logger } from '../lib/logger';
+import { parseStartToken } from '../onboarding/start-token';
 import { withQuery } from '../onboarding/return-url';
-import {
-  endedPage,
-  PLAIN_CSP,
-  refusedPage,
-  startPage,
-  startPagesCsp,
-  unknownLinkPage,
-  WAITING_RETRY_SECONDS,
-  waitingPage,
-} from './pages';
+import { textsFor } from '../pages/i18n';
+import { sendPage } from '../pages/respond';
+import { WAITING_RETRY_SECONDS, type StartPages } from './pages';
 import type { StartAnswer, StartFlow } from './start-flow';
 
-/** Express's URIError for a path parameter it cannot decode (400): the unknown-link page instead. */
-export function notATokenHandler(
-  err: unknown,
-  _req: Request,
-  res: Response,
-  next: NextFunction,
-): void {
-  if (!(err instanceof URIError)) return next(err);
-  res.locals.outcome = 'NOT_FOUND';
-  sendPage(res, 404, PLAIN_CSP, unknownLinkPage());
+/**
+ * Express's URIError for a path parameter it cannot decode (a start link mangled on its way, say a
+ * broken %-escape): no token of ours, and nothing of it may reach the log through the error.
+ */
+export function isMangledToken(err: unknown): boolean {
+  return err instanceof URIError;
 }
 
 export interface StartRoutesDeps {
   flow: StartFlow;
   logger: Logger;
-  /** The upstream's origin: where the Continue POST is redirected (the CSP form-action must allow it). */
-  upstreamOrigin: string;
+  /** The start link's pages (their CSP lets the Continue POST be redirected to the upstream's origin). */
+  pages: StartPages;
+  /** The result pages (connected, not connected), shared with the callback. */
+  results: ResultPages;
+  publicUrl: string;
   onOutcome(outcome: string): void;
-}
-
-function sendPage(res: Response, status: number, csp: string, html: string): void {
-  res.status(status).setHeader('Content-Security-Policy', csp).type('html').send(html);
 }
 
 function redirect(res: Response, location: string): void {
@@ -49,11 +38,12 @@ function redirect(res: Response, location: string): void {
 
 export function startRoutes(deps: StartRoutesDeps): Router {
   const router = Router();
-  const csp = startPagesCsp(deps.upstreamOrigin);
+  const { pages, results } = deps;
 
   /** The answer as a page (or a redirect), the outcome noted for the log line and the metrics. */
   function answer(req: Request, res: Response, result: StartAnswer, posted: boolean): void {
     const startPath = `/start/${req.params.token}`;
+    const texts = textsFor(req);
     const outcome = (name: string) => {
       res.locals.outcome = name.toUpperCase();
       if (posted) deps.onOutcome(name);
@@ -62,13 +52,13 @@ export function startRoutes(deps: StartRoutesDeps): Router {
     switch (result.kind) {
       case 'unknown':
         res.locals.outcome = 'NOT_FOUND';
-        return sendPage(res, 404, PLAIN_CSP, unknownLinkPage());
+        return sendPage(res, 404, pages.csp.plain, texts, pages.unknownLink(texts));
       case 'ended':
         outcome('ended');
-        return sendPage(res, 410, PLAIN_CSP, endedPage());
+        return sendPage(res, 410, pages.csp.plain, texts, pages.ended(texts));
       case 'refused':
         res.locals.outcome = result.code;
-        return sendPage(res, 422, PLAIN_CSP, refusedPage());
+        return sendPage(res, 422, pages.csp.plain, texts, pages.refused(texts));
       case 'completed':
         outcome('completed');
         if (posted && result.record.return_url)
@@ -79,19 +69,32 @@ export function startRoutes(deps: StartRoutesDeps): Router {
               status: 'completed',
             }),
           );
-        return sendPage(res, 200, PAGE_CSP, successPage(result.record.ds_name));
+        return sendPage(
+          res,
+          200,
+          results.csp,
+          texts,
+          results.success(texts, result.record.ds_name),
+        );
       case 'waiting':
         outcome('waiting');
         res.locals.expected = true;
         res.setHeader('Retry-After', String(WAITING_RETRY_SECONDS));
-        return sendPage(res, 503, csp.waiting, waitingPage(startPath, result.record.ds_name));
+        return sendPage(
+          res,
+          503,
+          pages.csp.waiting,
+          texts,
+          pages.waiting(texts, startPath, result.record.ds_name),
+        );
       case 'show':
         res.locals.outcome = 'START_PAGE';
         return sendPage(
           res,
           200,
-          csp.start,
-          startPage(startPath, result.record.ds_name, result.record.description),
+          pages.csp.start,
+          texts,
+          pages.start(texts, startPath, result.record.ds_name, result.record.description),
         );
       case 'login':
         outcome(result.outcome);
@@ -114,7 +117,17 @@ export function startRoutes(deps: StartRoutesDeps): Router {
         warnServerFailure(deps.logger, req, failure, 'start link failed');
         if (failure.retryAfter !== undefined)
           res.setHeader('Retry-After', String(failure.retryAfter));
-        sendPage(res, failure.status, PAGE_CSP, failurePage(failure.code));
+        // The start link itself is where the customer tries again: a link to this same address
+        // ("?"), so the page's HTML does not repeat the token (only a well-formed one is linked).
+        const again = parseStartToken(String(req.params.token)) ? '?' : null;
+        const texts = textsFor(req);
+        sendPage(
+          res,
+          failure.status,
+          results.csp,
+          texts,
+          results.failure(texts, failure.code, again),
+        );
       }
     };
   }
@@ -123,6 +136,11 @@ export function startRoutes(deps: StartRoutesDeps): Router {
   router.post('/start/:token', handle(true));
   // A start link mangled on its way (a broken %-escape) is no token of ours: the unknown-link page,
   // and nothing of it in the log (the router's decoding error would carry it).
-  router.use('/start', notATokenHandler);
+  router.use('/start', (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!isMangledToken(err)) return next(err);
+    res.locals.outcome = 'NOT_FOUND';
+    const texts = textsFor(req);
+    sendPage(res, 404, pages.csp.plain, texts, pages.unknownLink(texts));
+  });
   return router;
 }

@@ -123,8 +123,12 @@ export function createStartFlow(deps: StartFlowDeps) {
   }
 
   /** With the lock: makes the link upstream and stores it; null when no slot could be had. */
-  async function makeAndStore(record: OnboardingRecord, requestId: string): Promise<StartAnswer> {
-    const made = await makeLink(deps, record, requestId);
+  async function makeAndStore(
+    record: OnboardingRecord,
+    token: string,
+    requestId: string,
+  ): Promise<StartAnswer> {
+    const made = await makeLink(deps, record, token, requestId);
     if (made.kind !== 'made') {
       await onboardings
         .updateOnboarding(record.onboarding_id, record.rev, { link_lock_until: null }, true)
@@ -135,14 +139,14 @@ export function createStartFlow(deps: StartFlowDeps) {
     }
     const now = clock.now();
     const entry = {
-      ...linkEntry(made.link, made.stateHash),
+      ...linkEntry(made.link, made.stateHash, made.startTokenSealed),
       sent_time: new Date(now).toISOString(),
     };
     const stored = await storeLink(record, entry);
     if (!stored) {
       // It completed or ended meanwhile: the new link would only hold a slot.
       await deps.client.closeLink(made.link.link_id, { requestId }).catch(() => undefined);
-      return proceed(record, requestId, 1);
+      return proceed(record, token, requestId, 1);
     }
     await deps.openLinks.track(record.onboarding_id, entry.link_id, now);
     // A customer is on their way to this link: reconciliation watches it from now on.
@@ -157,6 +161,7 @@ export function createStartFlow(deps: StartFlowDeps) {
   /** POST with the record read: decides, taking the lock to make a link when one is needed. */
   async function proceed(
     first: OnboardingRecord,
+    token: string,
     requestId: string,
     rounds = Math.ceil(WAIT_FOR_OTHER_MS / POLL_MS),
   ): Promise<StartAnswer> {
@@ -174,7 +179,7 @@ export function createStartFlow(deps: StartFlowDeps) {
           { link_lock_until: now + LINK_LOCK_MS },
           true,
         );
-        if (locked.outcome === 'updated') return makeAndStore(locked.record, requestId);
+        if (locked.outcome === 'updated') return makeAndStore(locked.record, token, requestId);
       } else {
         // Another POST (a double click, another tab, another instance) is making the link.
         await sleep(POLL_MS);
@@ -188,7 +193,7 @@ export function createStartFlow(deps: StartFlowDeps) {
   async function start(token: string, requestId: string): Promise<StartAnswer> {
     const record = await find(token);
     if (!record) return { kind: 'unknown' };
-    return proceed(record, requestId);
+    return proceed(record, token, requestId);
   }
 
   return { look, start };

@@ -17,6 +17,8 @@ export interface NewOnboardingParts {
   stateHash: string;
   startTokenHash: string;
   startTokenSealed: string | null;
+  /** The start token sealed under the first link's state (see OnboardingLink.start_token_sealed). */
+  linkStartTokenSealed: string | null;
   returnUrl: string | null;
   nowMs: number;
 }
@@ -40,7 +42,11 @@ export function invitationExpiry(text: string, nowMs: number): string {
   return new Date(at).toISOString();
 }
 
-export function linkEntry(link: LoginLink, stateHash: string): OnboardingLink {
+export function linkEntry(
+  link: LoginLink,
+  stateHash: string,
+  startTokenSealed: string | null = null,
+): OnboardingLink {
   return {
     link_id: link.link_id,
     status: link.status_code,
@@ -50,6 +56,7 @@ export function linkEntry(link: LoginLink, stateHash: string): OnboardingLink {
     state_hash: stateHash,
     sent_time: null,
     recycled_time: null,
+    start_token_sealed: startTokenSealed,
   };
 }
 
@@ -66,7 +73,7 @@ export function newOnboardingRecord(
     create_link: body.create_link,
     link_id: link?.link_id ?? null,
     login_url: link?.login_url ?? null,
-    links: link ? [linkEntry(link, parts.stateHash)] : [],
+    links: link ? [linkEntry(link, parts.stateHash, parts.linkStartTokenSealed)] : [],
     description: link?.description ?? body.description,
     require_username: body.require_username ?? null,
     return_url: parts.returnUrl,

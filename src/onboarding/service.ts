@@ -100,13 +100,21 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     return { record, replayed: true, startUrl: token && startUrlOf(deps.publicUrl, token) };
   }
 
-  /** A fresh start token; sealed for a later replay when the creation came with an Idempotency-Key. */
-  function issueStartToken(onboardingId: string, sealingMaterial: string | null) {
+  /**
+   * A fresh start token; sealed for a later replay when the creation came with an Idempotency-Key, and
+   * under the first link's state when there is one (its failure page offers Try again).
+   */
+  function issueStartToken(
+    onboardingId: string,
+    sealingMaterial: string | null,
+    linkState: string | null,
+  ) {
     const { token, secretHash } = newStartToken(onboardingId, deps.random);
     return {
       startUrl: startUrlOf(deps.publicUrl, token),
       secretHash,
       sealed: sealingMaterial ? sealStartToken(token, sealingMaterial, deps.random) : null,
+      sealedForLink: linkState ? sealStartToken(token, linkState, deps.random, 'link') : null,
     };
   }
 
@@ -173,7 +181,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
         throw err;
       }
     }
-    const start = issueStartToken(onboardingId, sealingMaterial);
+    const start = issueStartToken(onboardingId, sealingMaterial, link ? state : null);
     const record = newOnboardingRecord(
       body,
       {
@@ -181,6 +189,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
         stateHash,
         startTokenHash: start.secretHash,
         startTokenSealed: start.sealed,
+        linkStartTokenSealed: start.sealedForLink,
         returnUrl,
         nowMs,
       },
@@ -301,7 +310,9 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
           'CONFLICT',
           `The onboarding is ${record.status}: its start link cannot be renewed.`,
         );
-      const start = issueStartToken(onboardingId, null);
+      // Links made before keep a sealed copy of the withdrawn token: their failure pages offer no Try
+      // again (README "End-customer pages"); the next link made from the new start link carries it.
+      const start = issueStartToken(onboardingId, null, null);
       const result = await onboardings
         .updateOnboarding(
           onboardingId,

@@ -38,27 +38,44 @@ export function startUrlOf(publicUrl: string, token: string): string {
 }
 
 /**
- * An idempotent replay of a creation must answer the same start_url, but Redis may hold only its hash.
- * So the token is kept sealed (AES-256-GCM) under a key derived from the Idempotency-Key and the API
- * key it came with, which Redis holds only hashed: the replaying client brings the key back.
+ * Redis may hold only the token's hash, yet two answers need the token itself, so it is also kept sealed
+ * (AES-256-GCM) under a key derived from a secret Redis holds only hashed, which the request brings back:
+ * - `replay`: an idempotent replay of a creation answers the same start_url; the key comes from the
+ *   Idempotency-Key and the API key it came with.
+ * - `link`: a callback's failure page offers Try again (the start link); the key comes from the state in
+ *   that upstream link's redirect_url, sealed on the link when it is made.
  */
-function sealingKey(keyMaterial: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', keyMaterial, 'llr-start-token', 'start-url', 32));
+export type SealPurpose = 'replay' | 'link';
+
+const SEAL_INFO: Record<SealPurpose, string> = { replay: 'start-url', link: 'link-state' };
+
+function sealingKey(keyMaterial: string, purpose: SealPurpose): Buffer {
+  return Buffer.from(hkdfSync('sha256', keyMaterial, 'llr-start-token', SEAL_INFO[purpose], 32));
 }
 
-export function sealStartToken(token: string, keyMaterial: string, random: RandomSource): string {
+export function sealStartToken(
+  token: string,
+  keyMaterial: string,
+  random: RandomSource,
+  purpose: SealPurpose = 'replay',
+): string {
   const iv = random(12);
-  const cipher = createCipheriv('aes-256-gcm', sealingKey(keyMaterial), iv);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(keyMaterial, purpose), iv);
   const sealed = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
 }
 
 /** The token, or null when the material is not the one it was sealed with (or the box is damaged). */
-export function openStartToken(sealed: string, keyMaterial: string): string | null {
+export function openStartToken(
+  sealed: string,
+  keyMaterial: string,
+  purpose: SealPurpose = 'replay',
+): string | null {
   const box = Buffer.from(sealed, 'base64url');
   if (box.length < 29) return null;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', sealingKey(keyMaterial), box.subarray(0, 12));
+    const key = sealingKey(keyMaterial, purpose);
+    const decipher = createDecipheriv('aes-256-gcm', key, box.subarray(0, 12));
     decipher.setAuthTag(box.subarray(12, 28));
     return Buffer.concat([decipher.update(box.subarray(28)), decipher.final()]).toString('utf8');
   } catch {

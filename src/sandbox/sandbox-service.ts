@@ -17,6 +17,8 @@ export interface SandboxServiceOptions {
   webhook?: { url: string; secret: string };
   /** Keep onboardings in this Redis (under this key prefix) instead of memory. */
   redis?: { connection: RedisClient; prefix?: string };
+  /** BRAND_NAME and BRAND_COLOR for the end-customer pages. */
+  brand?: { name?: string; color?: string };
 }
 
 export interface SandboxService {
@@ -54,6 +56,8 @@ export async function startSandboxService(options: SandboxServiceOptions): Promi
     WEBHOOK_URL: options.webhook?.url,
     WEBHOOK_SECRET: options.webhook?.secret,
     SIMULATOR_API_KEY: `sim_${randomToken(12, cryptoRandom)}`,
+    BRAND_NAME: options.brand?.name,
+    BRAND_COLOR: options.brand?.color,
   });
   const service = await buildService(config, options.logger, {
     simulatorPort: 0,

@@ -24,6 +24,11 @@ export interface OnboardingLink {
    * upstream lets a started attempt finish after a close, so such a link is still read until it ends.
    */
   recycled_time: string | null;
+  /**
+   * The start token when this link was made, sealed under a key derived from this link's state (which
+   * Redis holds only hashed): a failed callback on this link can offer Try again. Absent on older links.
+   */
+  start_token_sealed?: string | null;
 }
 
 export interface LastError {

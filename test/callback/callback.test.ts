@@ -279,7 +279,7 @@ describe('GET /callback', () => {
     expect(res.text).toContain('LINK_NOT_FOUND');
   });
 
-  it('answers UPSTREAM_UNAVAILABLE after retries, and a later retry completes', async () => {
+  it('tells the customer the connection is being confirmed when the upstream fails, checks again soon, and a reload completes it', async () => {
     const onboarding = await h.createOnboarding();
     const path = h.authenticate(onboarding.link_id);
     h.sim.faults.inject({
@@ -289,13 +289,39 @@ describe('GET /callback', () => {
       body: { error: { code: 'INTERNAL_SERVER_ERROR', message: 'x' } },
     });
     const res = await supertest(h.app).get(path);
-    expect(res.status).toBe(503);
-    expect(res.text).toContain('UPSTREAM_UNAVAILABLE');
+    expect(res.status).toBe(202);
+    expect(res.text).toContain('We are confirming your connection');
+    expect(res.text).toContain('You can close this window');
+    const stored = await h.storage.onboardings.getOnboarding(onboarding.onboarding_id);
+    expect(stored).toMatchObject({
+      status: 'pending',
+      last_error: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
+    // The first check was a RECONCILE_INTERVAL (60 s) away: it now falls due within 30 s.
+    const due = await h.storage.reconcileSchedule.claimDueChecks(Date.now() + 30_000, 1000, 100);
+    expect(due).toContain(onboarding.onboarding_id);
+    h.sim.faults.clear();
+    await supertest(h.app).get(path).expect(200);
+  });
+
+  it('sends the browser to return_url with status=processing when the upstream fails', async () => {
+    const onboarding = await h.createOnboarding({
+      ds_id: 'GA',
+      return_url: 'https://app.example.com/done',
+    });
+    const path = h.authenticate(onboarding.link_id);
+    h.sim.faults.inject({ endpoint: 'get', times: 10, status: 503, body: 'down' });
+    const res = await supertest(h.app).get(path);
+    expect(res.status).toBe(303);
+    const location = new URL(res.headers.location!);
+    expect(location.origin + location.pathname).toBe('https://app.example.com/done');
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      onboarding_id: onboarding.onboarding_id,
+      status: 'processing',
+    });
     expect((await h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.status).toBe(
       'pending',
     );
-    h.sim.faults.clear();
-    await supertest(h.app).get(path).expect(200);
   });
 
   it('never shows or logs the state or the verifier, nor returns the state from the API', async () => {

@@ -173,7 +173,7 @@ describe('request log', () => {
     expect(lines[0]!.err).toMatchObject({ message: 'Connection is closed.' });
   });
 
-  it('logs a callback that fails upstream (503) as exactly one request failed line', async () => {
+  it('logs a callback whose upstream failed (answered 202, being confirmed) as one line with its code', async () => {
     const onboarding = await h.createOnboarding();
     const path = h.authenticate(onboarding.link_id);
     h.sim.faults.inject({
@@ -183,12 +183,12 @@ describe('request log', () => {
       body: { error: { code: 'INTERNAL_SERVER_ERROR', message: 'x' } },
     });
     const { res, lines } = await linesOf(() => supertest(h.app).get(path));
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(202);
     expect(lines).toHaveLength(1);
     expectShape(lines[0]!, {
       method: 'GET',
       path: '/callback',
-      status: 503,
+      status: 202,
       outcome: 'UPSTREAM_UNAVAILABLE',
     });
   });
@@ -199,9 +199,9 @@ describe('request log', () => {
     h.sim.faults.inject({ endpoint: 'get', times: 10, status: 500, body: 'oops' });
     const from = h.log.lines.length;
     const res = await supertest(h.app).get(path);
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(202);
     await eventually(
-      () => h.log.lines.slice(from).some((l) => l.msg === 'request failed'),
+      () => h.log.lines.slice(from).some((l) => l.msg === 'request completed'),
       5000,
       'the request line',
     );
@@ -209,7 +209,7 @@ describe('request log', () => {
     const warning = lines.find((l) => l.msg === 'callback failed');
     expect(warning).toMatchObject({ level: 40, code: 'UPSTREAM_UNAVAILABLE' });
     expect(warning!.request_id).toBe(res.headers['x-request-id']);
-    expect(lines.find((l) => l.msg === 'request failed')!.request_id).toBe(
+    expect(lines.find((l) => l.msg === 'request completed')!.request_id).toBe(
       res.headers['x-request-id'],
     );
   });

@@ -1,11 +1,15 @@
 // Security headers and content security policies on every route: API answers, callback pages, redirects.
 import { createHash } from 'node:crypto';
 import supertest from 'supertest';
-import { PAGE_CSP } from '../../src/callback/pages';
+import { createResultPages } from '../../src/callback/pages';
+import { createPageChrome } from '../../src/pages/layout';
 import { createMetrics } from '../../src/ops/metrics';
 import { startHarness, type Harness } from '../helpers/service-harness';
 
 type Answer = supertest.Response;
+
+/** The result pages' policy with no brand configured (as in the harness). */
+const PAGE_CSP = createResultPages(createPageChrome()).csp;
 
 function expectCommonHeaders(res: Answer): void {
   expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');

@@ -96,7 +96,8 @@ describe('GET /metrics', () => {
     const path = h.authenticate(onboarding.link_id);
     h.sim.faults.inject({ endpoint: 'get', times: 10, status: 500 });
 
-    await supertest(h.app).get(path).expect(503);
+    // Answered "being confirmed" (202), counted under the upstream failure's code.
+    await supertest(h.app).get(path).expect(202);
     const text = await scrape(h);
 
     expect(sampleOf(text, 'llr_callbacks_total', { outcome: 'UPSTREAM_UNAVAILABLE' })).toBe(1);
