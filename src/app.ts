@@ -100,6 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
       logger: deps.logger,
       pages: results,
       publicUrl: deps.publicUrl,
+      returnUrlOrigins: deps.returnUrlOrigins,
     }),
   );
 
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): express.Express {
       pages: createStartPages(chrome, deps.upstreamOrigin),
       results,
       publicUrl: deps.publicUrl,
+      returnUrlOrigins: deps.returnUrlOrigins,
       onOutcome: (outcome) => deps.metrics.startOutcome(outcome),
     }),
   );

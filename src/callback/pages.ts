@@ -6,11 +6,14 @@ import { escapeHtml, type PageChrome } from '../pages/layout';
 export interface ResultPages {
   /** The result pages' policy: their style and nothing else. */
   csp: string;
-  success(texts: Catalogue, dsName: string): string;
+  /** The policy of a result page that runs one script (the SDK's opener notice). */
+  cspWithScript(script: string): string;
+  /** `script`: the opener notice, when the SDK opened this window (see src/embed/opener.ts). */
+  success(texts: Catalogue, dsName: string, script?: string): string;
   /** The upstream did not answer in time: the connection is finished in the background. */
   processing(texts: Catalogue, dsName: string): string;
   /** `tryAgainUrl`: the onboarding's start link, when it is still pending and its link is known. */
-  failure(texts: Catalogue, code: string, tryAgainUrl?: string | null): string;
+  failure(texts: Catalogue, code: string, tryAgainUrl?: string | null, script?: string): string;
 }
 
 /** Codes whose advice already says what to do (wait and reload): no "start again" hint after it. */
@@ -30,13 +33,15 @@ export function createResultPages(chrome: PageChrome): ResultPages {
 
   return {
     csp: chrome.csp(),
+    cspWithScript: (script) => chrome.csp({ script }),
 
-    success(texts, dsName) {
+    success(texts, dsName, script) {
       const heading = texts.success.heading(dsName || null, brand);
       return chrome.page({
         lang: texts.lang,
         title: texts.success.title,
         body: `<h1 class="ok">${escapeHtml(heading)}</h1>${paragraph(texts.success.body(brand))}`,
+        script,
       });
     },
 
@@ -49,7 +54,7 @@ export function createResultPages(chrome: PageChrome): ResultPages {
       });
     },
 
-    failure(texts, code, tryAgainUrl = null) {
+    failure(texts, code, tryAgainUrl = null, script) {
       const { failure } = texts;
       let next = '';
       if (tryAgainUrl)
@@ -59,6 +64,7 @@ export function createResultPages(chrome: PageChrome): ResultPages {
         lang: texts.lang,
         title: failure.title,
         body: `<h1 class="fail">${escapeHtml(failure.heading)}</h1>${paragraph(adviceFor(texts, code))}${next}<p class="note">${escapeHtml(failure.reference)} <code>${escapeHtml(code)}</code></p>`,
+        script,
       });
     },
   };

@@ -12,6 +12,7 @@ import { sendPage } from '../pages/respond';
 import type { OnboardingRecord } from '../store/store';
 import type { ResultPages } from './pages';
 import { parseCallbackParams, type CallbackParams } from './params';
+import { openerNoticeScript, openerOfLink, type OpenerResult } from '../embed/opener';
 import { tryAgainUrl } from './try-again';
 import { CallbackFailure, type CallbackHandler } from './verify';
 
@@ -21,6 +22,8 @@ export interface CallbackRouteDeps {
   pages: ResultPages;
   /** PUBLIC_URL: the base of the start link a failure page offers. */
   publicUrl: string;
+  /** RETURN_URL_ORIGINS: the only web apps an SDK popup's result is posted to. */
+  returnUrlOrigins: readonly string[];
 }
 
 /**
@@ -46,9 +49,24 @@ export function callbackRoute(deps: CallbackRouteDeps) {
     sendPage(res, 202, pages.csp, texts, pages.processing(texts, record.ds_name));
   }
 
+  /** Sends a result page; opened by the SDK, it also posts the result to its opener's origin. */
+  function sendResult(
+    res: Response,
+    status: number,
+    texts: Catalogue,
+    opener: { origin: string; result: OpenerResult } | null,
+    render: (script?: string) => string,
+  ): void {
+    if (!opener) return sendPage(res, status, pages.csp, texts, render());
+    const script = openerNoticeScript(opener.origin, opener.result);
+    sendPage(res, status, pages.cspWithScript(script), texts, render(script));
+  }
+
   return async function callback(req: Request, res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    // This page may be shown in the SDK's popup: keep its opener (the API keeps helmet's policy).
+    res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
     const texts = textsFor(req);
     const queryStart = req.originalUrl.indexOf('?');
     const rawQuery = queryStart === -1 ? '' : req.originalUrl.slice(queryStart + 1);
@@ -58,7 +76,8 @@ export function callbackRoute(deps: CallbackRouteDeps) {
       const { record, replayed } = await handleCallback(params, requestIdOf(req));
       res.locals.outcome = replayed ? 'COMPLETED_REPLAY' : 'COMPLETED';
       res.locals.onboardingId = record.onboarding_id;
-      if (record.return_url) {
+      const origin = openerOfLink(record, record.link_id, deps.returnUrlOrigins);
+      if (record.return_url && !origin) {
         redirectTo(
           res,
           withQuery(record.return_url, {
@@ -68,7 +87,10 @@ export function callbackRoute(deps: CallbackRouteDeps) {
         );
         return;
       }
-      sendPage(res, 200, pages.csp, texts, pages.success(texts, record.ds_name));
+      const result = { status: 'completed' as const, onboarding_id: record.onboarding_id };
+      sendResult(res, 200, texts, origin ? { origin, result } : null, (script) =>
+        pages.success(texts, record.ds_name, script),
+      );
     } catch (err) {
       const failure = toAppError(err);
       res.locals.outcome = failure.code;
@@ -79,7 +101,8 @@ export function callbackRoute(deps: CallbackRouteDeps) {
         return answerProcessing(res, texts, record);
       if (failure.retryAfter !== undefined)
         res.setHeader('Retry-After', String(failure.retryAfter));
-      if (record?.return_url) {
+      const origin = record && openerOfLink(record, params?.linkId ?? null, deps.returnUrlOrigins);
+      if (record?.return_url && !origin) {
         redirectTo(
           res,
           withQuery(record.return_url, {
@@ -91,7 +114,18 @@ export function callbackRoute(deps: CallbackRouteDeps) {
         return;
       }
       const again = params ? tryAgainUrl(record, params.state, deps.publicUrl) : null;
-      sendPage(res, failure.status, pages.csp, texts, pages.failure(texts, failure.code, again));
+      const result = record && {
+        status: 'failed' as const,
+        onboarding_id: record.onboarding_id,
+        code: failure.code,
+      };
+      sendResult(
+        res,
+        failure.status,
+        texts,
+        origin && result ? { origin, result } : null,
+        (script) => pages.failure(texts, failure.code, again, script),
+      );
     }
   };
 }

@@ -17,15 +17,23 @@ export interface StartPages {
     /** The plain pages (ended, unknown, refused): no form, no script. */
     plain: string;
   };
-  start(texts: Catalogue, startPath: string, dsName: string, description: string): string;
-  waiting(texts: Catalogue, startPath: string, dsName: string): string;
+  /** `opener`: the web app that opened this window through the SDK, carried into the POST. */
+  start(
+    texts: Catalogue,
+    startPath: string,
+    dsName: string,
+    description: string,
+    opener: string | null,
+  ): string;
+  waiting(texts: Catalogue, startPath: string, dsName: string, opener: string | null): string;
   ended(texts: Catalogue): string;
   unknownLink(texts: Catalogue): string;
   refused(texts: Catalogue): string;
 }
 
-function continueForm(startPath: string, label: string): string {
-  return `<form method="post" action="${escapeHtml(startPath)}"><button type="submit">${escapeHtml(label)}</button></form>`;
+function continueForm(startPath: string, label: string, opener: string | null): string {
+  const origin = opener ? `<input type="hidden" name="origin" value="${escapeHtml(opener)}">` : '';
+  return `<form method="post" action="${escapeHtml(startPath)}">${origin}<button type="submit">${escapeHtml(label)}</button></form>`;
 }
 
 export function createStartPages(chrome: PageChrome, upstreamOrigin: string): StartPages {
@@ -44,22 +52,22 @@ export function createStartPages(chrome: PageChrome, upstreamOrigin: string): St
       plain: chrome.csp(),
     },
 
-    start(texts, startPath, dsName, description) {
+    start(texts, startPath, dsName, description, opener) {
       const heading = texts.start.heading(dsName || null, chrome.brandName);
       const about = description ? `<p>${escapeHtml(description)}</p>` : '';
       return chrome.page({
         lang: texts.lang,
         title: heading,
-        body: `<h1>${escapeHtml(heading)}</h1>${about}<p>${escapeHtml(texts.start.next(dsName || null))}</p>${continueForm(startPath, texts.start.continue)}`,
+        body: `<h1>${escapeHtml(heading)}</h1>${about}<p>${escapeHtml(texts.start.next(dsName || null))}</p>${continueForm(startPath, texts.start.continue, opener)}`,
       });
     },
 
-    waiting(texts, startPath, dsName) {
+    waiting(texts, startPath, dsName, opener) {
       const { waiting } = texts;
       return chrome.page({
         lang: texts.lang,
         title: waiting.heading,
-        body: `<h1>${escapeHtml(waiting.heading)}</h1><p>${escapeHtml(waiting.body(dsName || null))}</p>${continueForm(startPath, waiting.tryNow)}`,
+        body: `<h1>${escapeHtml(waiting.heading)}</h1><p>${escapeHtml(waiting.body(dsName || null))}</p>${continueForm(startPath, waiting.tryNow, opener)}`,
         script: WAITING_SCRIPT,
       });
     },

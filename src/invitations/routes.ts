@@ -1,6 +1,7 @@
 // GET and POST /start/<token>, the browser-facing start link: pages only, rate-limited per client
 // address like /callback; the token is in the address, so nothing here may be cached or referred.
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { allowedOpener } from '../embed/opener';
 import type { ResultPages } from '../callback/pages';
 import { toAppError } from '../http/error-handler';
 import { requestIdOf } from '../http/request-id';
@@ -29,6 +30,8 @@ export interface StartRoutesDeps {
   /** The result pages (connected, not connected), shared with the callback. */
   results: ResultPages;
   publicUrl: string;
+  /** RETURN_URL_ORIGINS: the web apps whose SDK popups may be told the result. */
+  returnUrlOrigins: readonly string[];
   onOutcome(outcome: string): void;
 }
 
@@ -41,7 +44,13 @@ export function startRoutes(deps: StartRoutesDeps): Router {
   const { pages, results } = deps;
 
   /** The answer as a page (or a redirect), the outcome noted for the log line and the metrics. */
-  function answer(req: Request, res: Response, result: StartAnswer, posted: boolean): void {
+  function answer(
+    req: Request,
+    res: Response,
+    result: StartAnswer,
+    posted: boolean,
+    opener: string | null,
+  ): void {
     const startPath = `/start/${req.params.token}`;
     const texts = textsFor(req);
     const outcome = (name: string) => {
@@ -85,7 +94,7 @@ export function startRoutes(deps: StartRoutesDeps): Router {
           503,
           pages.csp.waiting,
           texts,
-          pages.waiting(texts, startPath, result.record.ds_name),
+          pages.waiting(texts, startPath, result.record.ds_name, opener),
         );
       case 'show':
         res.locals.outcome = 'START_PAGE';
@@ -94,7 +103,7 @@ export function startRoutes(deps: StartRoutesDeps): Router {
           200,
           pages.csp.start,
           texts,
-          pages.start(texts, startPath, result.record.ds_name, result.record.description),
+          pages.start(texts, startPath, result.record.ds_name, result.record.description, opener),
         );
       case 'login':
         outcome(result.outcome);
@@ -105,12 +114,19 @@ export function startRoutes(deps: StartRoutesDeps): Router {
   function handle(posted: boolean) {
     return async (req: Request, res: Response): Promise<void> => {
       res.setHeader('Referrer-Policy', 'no-referrer');
+      // These pages may be shown in the SDK's popup: keep its opener (the API keeps helmet's policy).
+      res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
       try {
         const token = String(req.params.token);
+        // The SDK names the page that opened the window: ?origin= on the link, then the form field.
+        const opener = allowedOpener(
+          posted ? (req.body as Record<string, unknown> | undefined)?.origin : req.query.origin,
+          deps.returnUrlOrigins,
+        );
         const result = posted
-          ? await deps.flow.start(token, requestIdOf(req))
+          ? await deps.flow.start(token, requestIdOf(req), opener)
           : await deps.flow.look(token);
-        answer(req, res, result, posted);
+        answer(req, res, result, posted, opener);
       } catch (err) {
         const failure = toAppError(err);
         res.locals.outcome = failure.code;
@@ -133,7 +149,11 @@ export function startRoutes(deps: StartRoutesDeps): Router {
   }
 
   router.get('/start/:token', handle(false));
-  router.post('/start/:token', handle(true));
+  router.post(
+    '/start/:token',
+    express.urlencoded({ extended: false, limit: '1kb', parameterLimit: 5 }),
+    handle(true),
+  );
   // A start link mangled on its way (a broken %-escape) is no token of ours: the unknown-link page,
   // and nothing of it in the log (the router's decoding error would carry it).
   router.use('/start', (err: unknown, req: Request, res: Response, next: NextFunction) => {

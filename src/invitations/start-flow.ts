@@ -26,6 +26,13 @@ const LINK_LOCK_MS = 30_000;
 const WAIT_FOR_OTHER_MS = 10_000;
 const POLL_MS = 200;
 
+/** One POST of a start link: its token, its request id, and who opened the window (SDK). */
+interface Visit {
+  token: string;
+  requestId: string;
+  openerOrigin: string | null;
+}
+
 export type StartOutcome = 'reused' | 'created' | 'recycled' | 'waiting' | 'completed' | 'ended';
 
 export type StartAnswer =
@@ -87,10 +94,16 @@ export function createStartFlow(deps: StartFlowDeps) {
   }
 
   /** Sends the customer to the newest link, noting when (recycling picks the longest-unvisited). */
-  async function sendTo(record: OnboardingRecord, link: OnboardingLink): Promise<StartAnswer> {
+  async function sendTo(
+    record: OnboardingRecord,
+    link: OnboardingLink,
+    visit: Visit,
+  ): Promise<StartAnswer> {
     const now = clock.now();
     const links = record.links.map((l) =>
-      l.link_id === link.link_id ? { ...l, sent_time: new Date(now).toISOString() } : l,
+      l.link_id === link.link_id
+        ? { ...l, sent_time: new Date(now).toISOString(), opener_origin: visit.openerOrigin }
+        : l,
     );
     // Best effort: a lost race only leaves the older sent_time.
     await onboardings.updateOnboarding(record.onboarding_id, record.rev, { links }, true);
@@ -123,11 +136,8 @@ export function createStartFlow(deps: StartFlowDeps) {
   }
 
   /** With the lock: makes the link upstream and stores it; null when no slot could be had. */
-  async function makeAndStore(
-    record: OnboardingRecord,
-    token: string,
-    requestId: string,
-  ): Promise<StartAnswer> {
+  async function makeAndStore(record: OnboardingRecord, visit: Visit): Promise<StartAnswer> {
+    const { token, requestId } = visit;
     const made = await makeLink(deps, record, token, requestId);
     if (made.kind !== 'made') {
       await onboardings
@@ -141,12 +151,13 @@ export function createStartFlow(deps: StartFlowDeps) {
     const entry = {
       ...linkEntry(made.link, made.stateHash, made.startTokenSealed),
       sent_time: new Date(now).toISOString(),
+      opener_origin: visit.openerOrigin,
     };
     const stored = await storeLink(record, entry);
     if (!stored) {
       // It completed or ended meanwhile: the new link would only hold a slot.
       await deps.client.closeLink(made.link.link_id, { requestId }).catch(() => undefined);
-      return proceed(record, token, requestId, 1);
+      return proceed(record, visit, 1);
     }
     await deps.openLinks.track(record.onboarding_id, entry.link_id, now);
     // A customer is on their way to this link: reconciliation watches it from now on.
@@ -161,8 +172,7 @@ export function createStartFlow(deps: StartFlowDeps) {
   /** POST with the record read: decides, taking the lock to make a link when one is needed. */
   async function proceed(
     first: OnboardingRecord,
-    token: string,
-    requestId: string,
+    visit: Visit,
     rounds = Math.ceil(WAIT_FOR_OTHER_MS / POLL_MS),
   ): Promise<StartAnswer> {
     let record: OnboardingRecord | null = first;
@@ -171,7 +181,7 @@ export function createStartFlow(deps: StartFlowDeps) {
       if (record.status === 'completed') return { kind: 'completed', record };
       if (hasEnded(record, now)) return { kind: 'ended', record };
       const usable = usableLink(record, now);
-      if (usable) return sendTo(record, usable);
+      if (usable) return sendTo(record, usable, visit);
       if (record.link_lock_until === null || record.link_lock_until <= now) {
         const locked = await onboardings.updateOnboarding(
           record.onboarding_id,
@@ -179,7 +189,7 @@ export function createStartFlow(deps: StartFlowDeps) {
           { link_lock_until: now + LINK_LOCK_MS },
           true,
         );
-        if (locked.outcome === 'updated') return makeAndStore(locked.record, token, requestId);
+        if (locked.outcome === 'updated') return makeAndStore(locked.record, visit);
       } else {
         // Another POST (a double click, another tab, another instance) is making the link.
         await sleep(POLL_MS);
@@ -189,11 +199,18 @@ export function createStartFlow(deps: StartFlowDeps) {
     return record ? { kind: 'waiting', record } : { kind: 'unknown' };
   }
 
-  /** POST: sends the customer on. */
-  async function start(token: string, requestId: string): Promise<StartAnswer> {
+  /**
+   * POST: sends the customer on. `openerOrigin`: the page that opened this window through the SDK
+   * (already checked against RETURN_URL_ORIGINS), remembered on the link for the result page.
+   */
+  async function start(
+    token: string,
+    requestId: string,
+    openerOrigin: string | null = null,
+  ): Promise<StartAnswer> {
     const record = await find(token);
     if (!record) return { kind: 'unknown' };
-    return proceed(record, token, requestId);
+    return proceed(record, { token, requestId, openerOrigin });
   }
 
   return { look, start };

@@ -29,6 +29,8 @@ export interface OnboardingLink {
    * Redis holds only hashed): a failed callback on this link can offer Try again. Absent on older links.
    */
   start_token_sealed?: string | null;
+  /** The web app that opened the customer's window through the SDK (one of RETURN_URL_ORIGINS). */
+  opener_origin?: string | null;
 }
 
 export interface LastError {

@@ -10,8 +10,8 @@ function failure(code, message) {
   return error;
 }
 
-/** The start link with the opener's origin (the receiver posts its result only to an allowed one). */
-function startLinkOf(startUrl) {
+/** The start link; for a popup, with the opener's origin (the receiver posts only to an allowed one). */
+function startLinkOf(startUrl, popup) {
   let url;
   try {
     url = new URL(startUrl, location.href);
@@ -20,7 +20,7 @@ function startLinkOf(startUrl) {
   }
   if (!/^\/start\/[^/]+$/.test(url.pathname)) return null;
   url.search = '';
-  url.searchParams.set('origin', location.origin);
+  if (popup) url.searchParams.set('origin', location.origin);
   return url;
 }
 
@@ -30,7 +30,7 @@ function startLinkOf(startUrl) {
  * Call it from a click handler: browsers block popups opened at any other time.
  */
 export function connect(startUrl, options = {}) {
-  const url = startLinkOf(startUrl);
+  const url = startLinkOf(startUrl, options.mode !== 'redirect');
   if (!url) return Promise.reject(failure('INVALID_START_URL', 'Not a start link.'));
   if (options.mode === 'redirect') {
     // The page goes away; the result comes back through the onboarding's return_url.
