@@ -1,7 +1,7 @@
 // The receiver's environment variables: one schema each, with its default (README "Configuration").
 import { z } from 'zod';
 import { simulatorVariables, SIMULATOR_SECRETS } from '../simulator/config';
-import { clusterNodes, origins, trustProxy, webhookSecret } from './formats';
+import { clusterNodes, origins, trustProxy, webhookSecrets } from './formats';
 import {
   baseUrl,
   flag,
@@ -46,7 +46,7 @@ export const receiverVariables = {
       .optional(),
   ),
   WEBHOOK_URL: variable(url(HTTP_URL, HTTP_URL_MESSAGE).optional()),
-  WEBHOOK_SECRET: variable(webhookSecret.optional()),
+  WEBHOOK_SECRET: variable(webhookSecrets.optional()),
   WEBHOOK_TIMEOUT: variable(seconds(1, 3600).default(10)),
   WEBHOOK_CONCURRENCY: variable(
     wholeNumber(1, 256, 'must be a whole number from 1 to 256').default(16),

@@ -9,7 +9,8 @@ import { createWebhookWorker, type DeliveryResult, type WebhookWorker } from './
 
 export interface WebhookSettings {
   url: string;
-  secret: string;
+  /** Every delivery is signed with each. */
+  secrets: readonly string[];
   timeoutMs: number;
   concurrency: number;
   retryDelaysMs?: readonly number[];
@@ -30,7 +31,7 @@ export function createWebhookDelivery(
   logger: Logger,
   onDelivery?: (result: DeliveryResult) => void,
 ): WebhookDelivery {
-  const sign = createSigner(settings.secret);
+  const sign = createSigner(settings.secrets);
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: settings.concurrency });
   const target = { url: settings.url, sign, dispatcher, timeoutMs: settings.timeoutMs };
   const worker = createWebhookWorker({

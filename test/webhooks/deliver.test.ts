@@ -32,7 +32,7 @@ function queued(overrides: Partial<QueuedWebhook> = {}): QueuedWebhook {
 describe('deliverWebhook', () => {
   let dispatcher: Agent;
   let sink: WebhookSink;
-  const sign = createSigner(SECRET);
+  const sign = createSigner([SECRET]);
   const target = (url: string, timeoutMs = 2000): DeliveryTarget => ({
     url,
     sign,
