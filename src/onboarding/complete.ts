@@ -1,4 +1,4 @@
-// The one way an onboarding completes (callback or reconciliation): login fields + outbox event atomically,
+// The one way an onboarding completes (callback or reconciliation): login fields + its event atomically,
 // then the event into the shared delivery queue.
 import type { Clock } from '../lib/clock';
 import { sha256Hex } from '../lib/constant-time';
@@ -15,7 +15,7 @@ import type {
   ReconcileSchedule,
   WebhookQueue,
 } from '../store/store';
-import { loginCompletedEvent } from '../webhooks/events';
+import { newEventRef } from '../webhooks/events';
 import type { OnboardingMetrics } from './metrics';
 import { dropReconcileCheck, enqueueAfterChange } from './outbox-relay';
 import { RETENTION_SECONDS } from './retention';
@@ -25,7 +25,7 @@ export interface CompletionDeps {
   clock: Clock;
   random: RandomSource;
   logger: Logger;
-  /** Whether completions write a webhook event to the outbox. */
+  /** Whether events are delivered as webhooks (WEBHOOK_URL is set). */
   webhooksEnabled: boolean;
   webhookQueue: WebhookQueue;
   /** Called after an event entered the queue (wakes this instance's worker). */
@@ -55,9 +55,7 @@ export async function completeFromLink(
     completed_via: via,
     verifier_hash: sha256Hex(link.redirect_verifier),
   };
-  const event = deps.webhooksEnabled
-    ? loginCompletedEvent(record, completion, deps.clock, deps.random)
-    : null;
+  const event = newEventRef('login.completed', completion.completed_time, deps.random);
   const result = await deps.onboardings.completeOnboarding(
     record.onboarding_id,
     completion,
@@ -68,7 +66,7 @@ export async function completeFromLink(
     deps.metrics?.onboardingTransition('completed');
     // Only when the event is queued may the check go; otherwise the reconciler relays the outbox.
     // From the callback the check is left to the reconciler, which keeps the callback's path short.
-    const queued = event ? await enqueueAfterChange(deps, record.onboarding_id, event, now) : true;
+    const queued = await enqueueAfterChange(deps, result.record, event, now);
     // The login's link is CLOSED upstream now; any other OPEN link is closed by the reconciler,
     // brought forward so the slot it holds is freed at once.
     await deps.openLinks

@@ -1,26 +1,46 @@
-// After an onboarding change that wrote an outbox event: the event into the shared delivery queue.
-// Crash safety comes from the onboarding's reconciliation check, scheduled since its creation and
-// dropped only once the outbox is relayed: if this process dies between the change and the enqueue,
-// the check falls due and the reconciler relays the outbox (relayOutbox). Nothing is lost, and
-// nothing extra runs on the callback's path.
+// After an onboarding change that raised an event (written on its record in the same atomic step): the
+// event into the shared delivery queue. Crash safety comes from the onboarding's reconciliation check,
+// scheduled since its creation and dropped only once the record's events are relayed: if this process
+// dies between the change and the enqueue, the check falls due and the reconciler relays them
+// (relayOutbox). Nothing is lost, and nothing extra runs on the callback's path.
 import type { Logger } from '../lib/logger';
-import type { OnboardingStore, OutboxEvent, ReconcileSchedule, WebhookQueue } from '../store/store';
+import type {
+  EventRef,
+  OnboardingRecord,
+  OnboardingStore,
+  OutboxEvent,
+  ReconcileSchedule,
+  WebhookQueue,
+} from '../store/store';
+import { eventBody } from '../webhooks/events';
 
 export interface OutboxRelayDeps {
   logger: Logger;
   webhookQueue: WebhookQueue;
+  /** Whether events are delivered (WEBHOOK_URL is set). */
+  webhooksEnabled: boolean;
   /** Called after an event entered the queue (wakes this instance's worker). */
   onWebhookEnqueued: () => void;
 }
 
-/** Enqueues the event the change just wrote; on failure the reconciliation check relays it later. */
+/** The event with its body, built from the record that raised it. */
+function withBody(record: OnboardingRecord, event: EventRef): OutboxEvent {
+  return { webhook_id: event.webhook_id, body: eventBody(record, event) };
+}
+
+/**
+ * Enqueues the event the change just wrote (`record` as the change left it); on failure the
+ * reconciliation check relays it later. True when nothing is left to relay.
+ */
 export async function enqueueAfterChange(
   deps: OutboxRelayDeps,
-  onboardingId: string,
-  event: OutboxEvent,
+  record: OnboardingRecord,
+  event: EventRef,
   nowMs: number,
 ): Promise<boolean> {
-  return deps.webhookQueue.enqueueWebhooks(onboardingId, [event], nowMs).then(
+  if (!deps.webhooksEnabled) return true;
+  const onboardingId = record.onboarding_id;
+  return deps.webhookQueue.enqueueWebhooks(onboardingId, [withBody(record, event)], nowMs).then(
     () => {
       deps.onWebhookEnqueued();
       return true;
@@ -35,15 +55,21 @@ export async function enqueueAfterChange(
   );
 }
 
-/** Moves whatever the onboarding's outbox holds into the queue (idempotent: queued, dead or delivered events are skipped). */
+/**
+ * Moves the onboarding's events into the queue: those on its record (as last read: a change that
+ * raised one returns the record with it), and any outbox the previous release left. Idempotent:
+ * queued, dead or delivered events are skipped.
+ */
 export async function relayOutbox(
   deps: OutboxRelayDeps & { onboardings: Pick<OnboardingStore, 'readOutbox'> },
-  onboardingId: string,
+  record: OnboardingRecord,
   nowMs: number,
 ): Promise<void> {
-  const events = await deps.onboardings.readOutbox(onboardingId);
+  if (!deps.webhooksEnabled) return;
+  const legacy = await deps.onboardings.readOutbox(record.onboarding_id);
+  const events = [...legacy, ...record.events.map((event) => withBody(record, event))];
   if (events.length > 0) {
-    await deps.webhookQueue.enqueueWebhooks(onboardingId, events, nowMs);
+    await deps.webhookQueue.enqueueWebhooks(record.onboarding_id, events, nowMs);
     deps.onWebhookEnqueued();
   }
 }

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import { dataAnswer, pageAnswer } from '../http/envelope-schemas';
 import { pageQuery } from '../http/request-schemas';
 import { LINK_ID_PATTERN } from '../supermetrics/types';
+import { WEBHOOK_ID_PATTERN } from '../webhooks/schemas';
 import { metadataProblem } from './metadata';
 
 export { METADATA_MAX_BYTES } from './metadata';
@@ -105,6 +106,10 @@ export const onboarding = z
       .strictObject({ code: z.string(), message: z.string(), time: isoTime })
       .meta({ description: 'The last failed callback of a pending onboarding.' })
       .nullable(),
+    webhook_ids: z.array(z.string().regex(WEBHOOK_ID_PATTERN)).meta({
+      description:
+        'The webhook-id of each event the onboarding raised (login.completed, onboarding.expired), oldest first: GET /v1/webhooks/{webhook_id} shows its deliveries.',
+    }),
   })
   .meta({ description: 'An onboarding. The state value is never returned.' });
 

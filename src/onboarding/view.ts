@@ -29,7 +29,7 @@ export type OnboardingView = Pick<
   | 'login_username'
   | 'login_time'
   | 'last_error'
-> & { links: OnboardingLinkView[] };
+> & { links: OnboardingLinkView[]; webhook_ids: string[] };
 
 export function toOnboardingView(record: OnboardingRecord): OnboardingView {
   return {
@@ -57,6 +57,7 @@ export function toOnboardingView(record: OnboardingRecord): OnboardingView {
     login_username: record.login_username,
     login_time: record.login_time,
     last_error: record.last_error,
+    webhook_ids: record.events.map((event) => event.webhook_id),
   };
 }
 

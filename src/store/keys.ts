@@ -1,4 +1,4 @@
-// Redis key names: one prefix, and a hash tag per onboarding so its record and outbox share a slot.
+// Redis key names: one prefix, and a hash tag per onboarding so all of an onboarding's keys share a slot.
 import { InvalidKeyError } from './errors';
 
 export const DEFAULT_PREFIX = 'llr';
@@ -25,7 +25,7 @@ export function checkKeyPart(kind: string, part: unknown): string {
 export interface StoreKeys {
   /** HASH: the onboarding record. */
   record(onboardingId: string): string;
-  /** LIST: webhook events written by the completion, oldest first. */
+  /** LIST: webhook events the previous release wrote with a completion or expiry, oldest first. */
   outbox(onboardingId: string): string;
   /** ZSET: every onboarding id, scored by created_time in ms (a slot of its own). */
   index(): string;

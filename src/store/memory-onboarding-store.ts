@@ -2,7 +2,7 @@
 import * as check from './checks';
 import { INDEX_RETENTION_MS } from './retention';
 import type { Clock } from '../lib/clock';
-import { decodeClaim, decodeOutboxEvent, encodeClaim, encodeOutboxEvent } from './claim-codec';
+import { decodeClaim, encodeClaim } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
 import { storeKeys, type StoreKeys } from './keys';
 import {
@@ -17,13 +17,14 @@ import {
   applyChanges,
   completionChanges,
   decodeRecord,
+  encodeEventRef,
   encodeLastError,
   encodeRecord,
   isLinkOf,
   updateChanges,
   type HashFields,
 } from './record-codec';
-import type { OnboardingRecord, OnboardingStore, OutboxEvent } from './store';
+import type { EventRef, OnboardingRecord, OnboardingStore } from './store';
 
 interface Expiring<T> {
   value: T;
@@ -45,23 +46,13 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
   // Keys are built and checked exactly as in Redis, so unsafe ids fail the same way.
   const keys: StoreKeys = storeKeys();
   const records = new Map<string, Expiring<HashFields>>();
-  const outboxes = new Map<string, Expiring<string[]>>();
   const claims = new Map<string, Expiring<string>>();
   const index = new Map<string, number>();
 
-  /** Adds the event (if any) to the outbox, which lives as long as its record, as the scripts do. */
-  function appendToOutbox(
-    onboardingId: string,
-    event: OutboxEvent | null,
-    expiresAt: number,
-  ): void {
-    const outboxKey = keys.outbox(onboardingId);
-    const outbox = live(outboxes, outboxKey) ?? { value: [], expiresAt: 0 };
-    if (event !== null) outbox.value.push(encodeOutboxEvent(event));
-    if (outbox.value.length > 0) {
-      outbox.expiresAt = expiresAt;
-      outboxes.set(outboxKey, outbox);
-    }
+  /** Appends the event (if any) to the record's events, as the scripts do. */
+  function addEvent(fields: HashFields, encoded: string | null): void {
+    if (encoded === null) return;
+    fields.events = fields.events === undefined ? encoded : `${fields.events},${encoded}`;
   }
 
   /** Pending → another status with these fields and a new TTL (the cancel and expire scripts' common part). */
@@ -81,6 +72,10 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
     applyChanges(stored.value, { set, remove: [] });
     stored.expiresAt = expiry(ttlSeconds);
     return { stored };
+  }
+
+  function encodedEvent(event: EventRef | null): string | null {
+    return event === null ? null : encodeEventRef(event);
   }
 
   function readRecord(onboardingId: string): OnboardingRecord | null {
@@ -105,7 +100,7 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
   /** Drops what has expired, as Redis would, so a long-running sandbox does not grow forever. */
   function sweepExpired(): void {
     const now = clock.now();
-    for (const map of [records, outboxes, claims] as Map<string, Expiring<unknown>>[]) {
+    for (const map of [records, claims] as Map<string, Expiring<unknown>>[]) {
       for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
     }
     const oldest = now - INDEX_RETENTION_MS;
@@ -153,6 +148,7 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
     async completeOnboarding(onboardingId, completion, event, completedTtlSeconds) {
       const key = keys.record(onboardingId);
       check.ttlSeconds('completedTtlSeconds', completedTtlSeconds);
+      const encoded = encodedEvent(event);
       const stored = live(records, key);
       const record = stored && decodeRecord(stored.value);
       if (!stored || !record) return { outcome: 'not_found' };
@@ -164,8 +160,8 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
         return { outcome: 'not_pending', record };
       }
       applyChanges(stored.value, completionChanges(completion));
+      addEvent(stored.value, encoded);
       stored.expiresAt = expiry(completedTtlSeconds);
-      appendToOutbox(onboardingId, event, stored.expiresAt);
       return { outcome: 'completed', record: readRecord(onboardingId) as OnboardingRecord };
     },
 
@@ -199,9 +195,10 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
     },
 
     async expireOnboarding(onboardingId, time, event, ttlSeconds) {
+      const encoded = encodedEvent(event);
       const ended = endPending(onboardingId, { status: 'expired', expired_time: time }, ttlSeconds);
       if ('outcome' in ended) return ended;
-      appendToOutbox(onboardingId, event, ended.stored.expiresAt);
+      addEvent(ended.stored.value, encoded);
       return { outcome: 'expired', record: readRecord(onboardingId) as OnboardingRecord };
     },
 
@@ -226,8 +223,9 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
     },
 
     async readOutbox(onboardingId) {
-      const outbox = live(outboxes, keys.outbox(onboardingId));
-      return (outbox?.value ?? []).map(decodeOutboxEvent);
+      keys.outbox(onboardingId);
+      // Only the previous release wrote outboxes, and memory keeps nothing from one run to the next.
+      return [];
     },
 
     ttlSecondsOf(onboardingId) {

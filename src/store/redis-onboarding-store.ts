@@ -2,19 +2,14 @@
 import * as check from './checks';
 import { INDEX_RETENTION_MS } from './retention';
 import type { Clock } from '../lib/clock';
-import {
-  claimPrefix,
-  decodeClaim,
-  decodeOutboxEvent,
-  encodeClaim,
-  encodeOutboxEvent,
-} from './claim-codec';
+import { claimPrefix, decodeClaim, decodeOutboxEvent, encodeClaim } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
 import type { StoreKeys } from './keys';
 import { createdScore, decodeCursor, encodeCursor } from './list-cursor';
 import {
   completionChanges,
   decodeRecord,
+  encodeEventRef,
   encodeLastError,
   encodeRecord,
   fieldsToPairs,
@@ -116,10 +111,10 @@ export function createRedisOnboardingStore(
       const recordKey = keys.record(onboardingId);
       check.ttlSeconds('completedTtlSeconds', completedTtlSeconds);
       const changes = completionChanges(completion);
-      const reply = await scripts.completeOnboarding(recordKey, keys.outbox(onboardingId), {
+      const reply = await scripts.completeOnboarding(recordKey, {
         linkId: completion.link_id,
         ttl: completedTtlSeconds,
-        event: event === null ? '' : encodeOutboxEvent(event),
+        event: event === null ? '' : encodeEventRef(event),
         set: fieldsToPairs(changes.set),
         remove: changes.remove,
       });
@@ -153,10 +148,10 @@ export function createRedisOnboardingStore(
     async expireOnboarding(onboardingId, time, event, ttlSeconds) {
       const recordKey = keys.record(onboardingId);
       check.ttlSeconds('ttlSeconds', ttlSeconds);
-      const reply = await scripts.expireOnboarding(recordKey, keys.outbox(onboardingId), {
+      const reply = await scripts.expireOnboarding(recordKey, {
         time,
         ttl: ttlSeconds,
-        event: event === null ? '' : encodeOutboxEvent(event),
+        event: event === null ? '' : encodeEventRef(event),
       });
       return outcomeWithRecord(reply) as ExpireResult;
     },

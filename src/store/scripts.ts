@@ -15,15 +15,24 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1
 `;
 
+/** Appends an encoded EventRef to the record's `events` (comma-separated); '' appends nothing. */
+const ADD_EVENT = `
+local function add_event(key, event)
+  if event == '' then return end
+  local events = redis.call('HGET', key, 'events')
+  redis.call('HSET', key, 'events', events and (events .. ',' .. event) or event)
+end
+`;
+
 /**
- * KEYS: record, outbox. ARGV: link_id, ttl, event ('' for none), n, n field/value pairs, fields to
- * remove. → {outcome, HGETALL} so the caller gets the resulting record in the same round trip.
+ * KEYS: record. ARGV: link_id, ttl, event ('' for none), n, n field/value pairs, fields to remove.
+ * → {outcome, HGETALL} so the caller gets the resulting record in the same round trip.
  * The link must be one of the onboarding's: its link_id, or one of `link_ids` (`,id1,id2,`, a plain
  * find; an id with a comma is never one of them). A pending record and a link that is none of its own
  * are left alone ('not_pending'): the callback checks membership before it gets here, so this only
  * guards against a caller's bug. The pairs set link_id to the completing link.
  */
-const COMPLETE = `
+const COMPLETE = `${ADD_EVENT}
 local current = redis.call('HMGET', KEYS[1], 'status', 'link_id', 'link_ids')
 local status, link, ids = current[1], current[2], current[3]
 if not status then return {'not_found'} end
@@ -38,9 +47,8 @@ end
 local pairs_end = 4 + 2 * tonumber(ARGV[4])
 redis.call('HSET', KEYS[1], unpack(ARGV, 5, pairs_end))
 if #ARGV > pairs_end then redis.call('HDEL', KEYS[1], unpack(ARGV, pairs_end + 1)) end
-if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+add_event(KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
 return {'completed', redis.call('HGETALL', KEYS[1])}
 `;
 
@@ -82,17 +90,16 @@ return {'cancelled', redis.call('HGETALL', KEYS[1])}
 `;
 
 /**
- * KEYS: record, outbox. ARGV: expiry time, ttl, event ('' for none) → {outcome, HGETALL}.
- * Only a pending onboarding expires; the event is written in the same step (the outbox).
+ * KEYS: record. ARGV: expiry time, ttl, event ('' for none) → {outcome, HGETALL}.
+ * Only a pending onboarding expires; the event is written in the same step.
  */
-const EXPIRE = `
+const EXPIRE = `${ADD_EVENT}
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'not_found'} end
 if status ~= 'pending' then return {'not_pending', redis.call('HGETALL', KEYS[1])} end
 redis.call('HSET', KEYS[1], 'status', 'expired', 'expired_time', ARGV[1])
-if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+add_event(KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
 return {'expired', redis.call('HGETALL', KEYS[1])}
 `;
 
@@ -119,11 +126,11 @@ return {ties, redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'WITHSCOR
 
 const DEFINITIONS = {
   llrCreateOnboarding: { numberOfKeys: 1, lua: CREATE },
-  llrCompleteOnboarding: { numberOfKeys: 2, lua: COMPLETE },
+  llrCompleteOnboarding: { numberOfKeys: 1, lua: COMPLETE },
   llrUpdateOnboarding: { numberOfKeys: 1, lua: UPDATE },
   llrRecordFailure: { numberOfKeys: 1, lua: RECORD_FAILURE },
   llrCancelOnboarding: { numberOfKeys: 1, lua: CANCEL },
-  llrExpireOnboarding: { numberOfKeys: 2, lua: EXPIRE },
+  llrExpireOnboarding: { numberOfKeys: 1, lua: EXPIRE },
   llrReleaseClaim: { numberOfKeys: 1, lua: RELEASE_CLAIM },
   llrIndexPage: { numberOfKeys: 1, lua: INDEX_PAGE },
 } as const;
@@ -140,7 +147,6 @@ export interface StoreScripts {
   createOnboarding(recordKey: string, ttl: number, pairs: string[]): Promise<number>;
   completeOnboarding(
     recordKey: string,
-    outboxKey: string,
     args: { linkId: string; ttl: number; event: string; set: string[]; remove: string[] },
   ): Promise<OutcomeReply>;
   updateOnboarding(
@@ -151,7 +157,6 @@ export interface StoreScripts {
   cancelOnboarding(recordKey: string, time: string, ttl: number): Promise<OutcomeReply>;
   expireOnboarding(
     recordKey: string,
-    outboxKey: string,
     args: { time: string; ttl: number; event: string },
   ): Promise<OutcomeReply>;
   releaseClaim(claimKey: string, valuePrefix: string): Promise<number>;
@@ -171,10 +176,9 @@ export function defineStoreScripts(client: RedisClient): StoreScripts {
   return {
     createOnboarding: async (key, ttl, pairs) =>
       (await run.llrCreateOnboarding(key, ttl, ...pairs)) as number,
-    completeOnboarding: async (recordKey, outboxKey, a) =>
+    completeOnboarding: async (recordKey, a) =>
       (await run.llrCompleteOnboarding(
         recordKey,
-        outboxKey,
         a.linkId,
         a.ttl,
         a.event,
@@ -194,8 +198,8 @@ export function defineStoreScripts(client: RedisClient): StoreScripts {
     recordFailure: async (key, lastError) => (await run.llrRecordFailure(key, lastError)) as number,
     cancelOnboarding: async (key, time, ttl) =>
       (await run.llrCancelOnboarding(key, time, ttl)) as OutcomeReply,
-    expireOnboarding: async (recordKey, outboxKey, a) =>
-      (await run.llrExpireOnboarding(recordKey, outboxKey, a.time, a.ttl, a.event)) as OutcomeReply,
+    expireOnboarding: async (recordKey, a) =>
+      (await run.llrExpireOnboarding(recordKey, a.time, a.ttl, a.event)) as OutcomeReply,
     releaseClaim: async (key, prefix) => (await run.llrReleaseClaim(key, prefix)) as number,
     indexPage: async (key, after, count) => {
       const maxScore = after === null ? '+inf' : String(after.score);

@@ -70,6 +70,8 @@ export interface OnboardingRecord {
   link_lock_until: number | null;
   /** Bumped by every updateOnboarding: the compare-and-set revision. */
   rev: number;
+  /** The events its changes raised (completion, expiry), oldest first. */
+  events: EventRef[];
 }
 
 /** What invitations change on a stored onboarding (never its status or login fields). */
@@ -105,11 +107,25 @@ export interface Completion {
   verifier_hash: string;
 }
 
-/** A webhook event written in the same atomic step as the status change (the outbox). */
+/** A webhook event with its body: what the delivery queue takes (and what the previous release kept in an outbox). */
 export interface OutboxEvent {
   webhook_id: string;
   /** The exact JSON body to be POSTed. */
   body: string;
+}
+
+export type EventType = 'login.completed' | 'onboarding.expired';
+
+/**
+ * An event an onboarding change raised, written on the record in the same atomic step. Its body is
+ * built from the record's own fields (src/webhooks/events.ts), so it is stored nowhere else.
+ */
+export interface EventRef {
+  /** `msg_…`: the webhook-id of every delivery of it and its id in the events feed. */
+  webhook_id: string;
+  type: EventType;
+  /** When it was raised (ISO 8601): the body's timestamp. */
+  time: string;
 }
 
 export type CompleteResult =
@@ -165,14 +181,14 @@ export interface OnboardingStore {
   /**
    * The one atomic step that completes a pending onboarding: checks it is pending and that
    * `completion.link_id` is one of its links, sets the login fields, status and link_id (the link
-   * the login came from), writes the outbox event (if any), clears last_error, and re-sets the TTL
-   * to `completedTtlSeconds`. Exactly one concurrent caller gets 'completed'; a call for the link it
+   * the login came from), adds the event (if any) to its events, clears last_error, and re-sets the
+   * TTL to `completedTtlSeconds`. Exactly one concurrent caller gets 'completed'; a call for the link it
    * was completed by gets 'already_completed'.
    */
   completeOnboarding(
     onboardingId: string,
     completion: Completion,
-    event: OutboxEvent | null,
+    event: EventRef | null,
     completedTtlSeconds: number,
   ): Promise<CompleteResult>;
   /**
@@ -190,20 +206,23 @@ export interface OnboardingStore {
   /** Pending → cancelled, atomically. */
   cancelOnboarding(onboardingId: string, time: string, ttlSeconds: number): Promise<CancelResult>;
   /**
-   * Pending → expired, atomically with its outbox event (if any); re-sets the TTL to ttlSeconds.
+   * Pending → expired, atomically with its event (if any); re-sets the TTL to ttlSeconds.
    * Exactly one concurrent caller gets 'expired'.
    */
   expireOnboarding(
     onboardingId: string,
     time: string,
-    event: OutboxEvent | null,
+    event: EventRef | null,
     ttlSeconds: number,
   ): Promise<ExpireResult>;
   /** Claims an Idempotency-Key for an onboarding about to be created, or returns the first claim. */
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyResult>;
   /** Drops a claim whose creation failed, so a retry can create. Only if it still names onboardingId. */
   releaseIdempotencyKey(key: string, onboardingId: string): Promise<void>;
-  /** Outbox events written by completions, oldest first (for the webhook worker and tests). */
+  /**
+   * The outbox the previous release wrote with a completion or expiry (this one writes EventRefs on
+   * the record instead), oldest first: what a record of that release still has to relay.
+   */
   readOutbox(onboardingId: string): Promise<OutboxEvent[]>;
 }
 
@@ -235,15 +254,15 @@ export interface WebhookQueueStats {
 }
 
 /**
- * The webhook delivery queue, shared by every instance. Outbox events are written atomically with
- * the onboarding change (completion or expiry) and enqueued right after it; a crash between the two
- * is covered by the onboarding's reconciliation check, which relays the outbox later
- * (src/onboarding/outbox-relay.ts).
+ * The webhook delivery queue, shared by every instance. An event is written on its onboarding's record
+ * atomically with the change that raised it (completion or expiry) and enqueued right after it; a
+ * crash between the two is covered by the onboarding's reconciliation check, which relays the record's
+ * events later (src/onboarding/outbox-relay.ts).
  */
 export interface WebhookQueue {
   /**
-   * Enqueues events (as written to onboardingId's outbox) due now, skipping any already queued,
-   * dead or delivered. Idempotent.
+   * Enqueues onboardingId's events due now, skipping any already queued, dead or delivered.
+   * Idempotent.
    */
   enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void>;
   /** Leases up to `max` due webhooks until nowMs + leaseMs (another instance takes them after that). */

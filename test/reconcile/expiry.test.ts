@@ -5,6 +5,7 @@ import {
   startReconcileFixture,
   type ReconcileFixture,
 } from './reconcile-fixture';
+import { raisedEvents } from '../helpers/raised-events';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -20,9 +21,9 @@ describe('expiry and closing links upstream', () => {
   });
 
   function eventsOf(onboardingId: string) {
-    return f.h.storage.onboardings
-      .readOutbox(onboardingId)
-      .then((events) => events.map((e) => JSON.parse(e.body) as Record<string, unknown>));
+    return raisedEvents(f.h.storage.onboardings, onboardingId).then((events) =>
+      events.map((e) => JSON.parse(e.body) as Record<string, unknown>),
+    );
   }
 
   it('expires an onboarding whose link expired unused, with an onboarding.expired webhook', async () => {

@@ -6,7 +6,7 @@ import {
   type MemoryStorage,
 } from '../../src/store/storage';
 import { decodeRecord } from '../../src/store/record-codec';
-import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-fixtures';
+import { completionFor, eventFor, eventsOf, pendingRecord } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
@@ -80,7 +80,7 @@ describe('MemoryStore expiry', () => {
     });
   });
 
-  it('keeps a completed onboarding and its outbox for the completed TTL', async () => {
+  it('keeps a completed onboarding and its event for the completed TTL', async () => {
     const record = pendingRecord(clock);
     await store.onboardings.createOnboarding(record, 60);
     const event = eventFor(record);
@@ -92,14 +92,11 @@ describe('MemoryStore expiry', () => {
     );
 
     clock.advance(599_000);
-    await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toStrictEqual([
-      event,
-    ]);
+    await expect(eventsOf(store.onboardings, record.onboarding_id)).resolves.toStrictEqual([event]);
     expect(store.onboardings.ttlSecondsOf(record.onboarding_id)).toBe(1);
     clock.advance(1000);
 
     await expect(store.onboardings.getOnboarding(record.onboarding_id)).resolves.toBeNull();
-    await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toStrictEqual([]);
   });
 
   it('lets an idempotency key be claimed again after its TTL', async () => {
