@@ -1,5 +1,6 @@
-// What the service keeps: the onboarding store, the webhook queue, the reconciliation schedule, the open-link
-// index, and the Storage object that holds them all on one connection (Redis, Redis Cluster, or memory).
+// What the service keeps: the onboarding store, the webhook queue, the events feed, the reconciliation
+// schedule, the open-link index, and the Storage object that holds them all on one connection (Redis,
+// Redis Cluster, or memory).
 
 export type OnboardingStatus = 'pending' | 'completed' | 'expired' | 'cancelled';
 export type CompletedVia = 'callback' | 'reconciliation';
@@ -267,21 +268,26 @@ export interface WebhookQueue {
   enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void>;
   /** Leases up to `max` due webhooks until nowMs + leaseMs (another instance takes them after that). */
   claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]>;
-  /** Delivered: removes it from the queue and remembers it as delivered (so a relay never re-adds it). */
-  ackWebhook(webhookId: string, nowMs: number): Promise<void>;
-  /** Failed, to retry at atMs, with its attempt count and last error. */
+  /**
+   * Delivered: removes it from the queue and remembers it as delivered (so a relay never re-adds it).
+   * `attempt` (the one that delivered it) goes to its event's deliveries when the feed recorded it.
+   */
+  ackWebhook(webhookId: string, nowMs: number, attempt?: DeliveryAttempt): Promise<void>;
+  /** Failed, to retry at atMs, with its attempt count and last error (and the attempt, as above). */
   rescheduleWebhook(
     webhookId: string,
     atMs: number,
     attempts: number,
     lastError: string,
+    attempt?: DeliveryAttempt,
   ): Promise<void>;
-  /** Gives up: moves it to dead letters. */
+  /** Gives up: moves it to dead letters (and the last attempt to its deliveries, as above). */
   deadLetterWebhook(
     webhookId: string,
     attempts: number,
     lastError: string,
     nowMs: number,
+    attempt?: DeliveryAttempt,
   ): Promise<void>;
   /**
    * Makes a leased webhook due at atMs again (shutdown hands unfinished work to other instances).
@@ -296,6 +302,102 @@ export interface WebhookQueue {
   /** Puts a dead letter back in the queue, due now, attempts reset to 0. False if unknown. */
   redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean>;
   stats(nowMs: number): Promise<WebhookQueueStats>;
+}
+
+/** One delivery attempt of a webhook: the receiver's HTTP status, or why no answer came. */
+export interface DeliveryAttempt {
+  /** When it started (ms since the epoch). */
+  atMs: number;
+  /** The receiver's HTTP status; null when no answer came. */
+  status: number | null;
+  /** Why no answer came ("timeout", "network error ECONNREFUSED"); null when one came. */
+  error: string | null;
+  durationMs: number;
+}
+
+/** Where a recorded event's delivery stands: queued (or never sent: no WEBHOOK_URL), delivered, dead. */
+export type DeliveryState = 'pending' | 'delivered' | 'dead';
+
+/** An event to record in the feed (and, when delivering, to queue). */
+export interface NewFeedEvent {
+  webhook_id: string;
+  onboarding_id: string;
+  type: EventType;
+  /** The exact body: queued with the event when it is delivered. */
+  body: string;
+  /**
+   * Also kept in the feed: only for an outbox event of the previous release, whose record may not
+   * rebuild the same bytes. Every other body is built from the onboarding's record when read.
+   */
+  keepBody: boolean;
+}
+
+/** One event of the feed. */
+export interface FeedEntry {
+  /** Its place in the feed (`<ms>-<n>`): reading after it returns every event recorded later. */
+  position: string;
+  webhook_id: string;
+  onboarding_id: string;
+  type: EventType;
+  /** When it was recorded (ms since the epoch): what replay ranges select by. */
+  recordedAtMs: number;
+  /** A kept body (NewFeedEvent.keepBody); null: build it from the onboarding's record. */
+  body: string | null;
+}
+
+/** A recorded event with its delivery: what GET /v1/webhooks/{webhook_id} shows. */
+export interface EventDeliveries {
+  entry: FeedEntry;
+  state: DeliveryState;
+  /** Oldest first. */
+  attempts: DeliveryAttempt[];
+}
+
+export interface FeedQuery {
+  /** Only events after this position (exclusive). */
+  after?: string;
+  /** Only events recorded at or after this time (ms). */
+  fromMs?: number;
+  /** Only events recorded at or before this time (ms). */
+  toMs?: number;
+  /** 1 to 1000. */
+  limit: number;
+}
+
+/** A recorded event to queue again, with the body to POST. */
+export interface RequeuedEvent {
+  webhook_id: string;
+  onboarding_id: string;
+  body: string;
+}
+
+/**
+ * The events feed and each event's deliveries, shared by every instance; it lives beside the webhook
+ * queue (one `{webhooks}` slot in Redis), so recording an event and queueing it are one step. Every
+ * event gets its place in the feed in the same step that records it, from one sequence: a reader
+ * that has read up to a position sees every event recorded later after it, whichever instance
+ * recorded it. Events and their deliveries are kept 30 days (FEED_RETENTION_MS).
+ */
+export interface EventLog {
+  /**
+   * Records each event the feed does not hold yet (by webhook_id) at its end, and with `deliver`
+   * queues it, due now, in the same step. Idempotent: resolves to how many were new.
+   */
+  record(events: NewFeedEvent[], nowMs: number, deliver: boolean): Promise<number>;
+  /** Feed entries in feed order. */
+  read(query: FeedQuery): Promise<FeedEntry[]>;
+  /** The newest position, or null when the feed is empty. */
+  lastPosition(): Promise<string | null>;
+  /** The event and its deliveries; null when the feed does not hold it (or no longer). */
+  find(webhookId: string): Promise<EventDeliveries | null>;
+  /** Taken before a replay reads the feed: what it queues is then never queued twice by replays. */
+  replayMark(): Promise<number>;
+  /**
+   * Queues these recorded events again, due now (a dead one leaves the dead letters), skipping any
+   * still in the queue and any queued since `mark` was taken (so replays racing on two instances
+   * queue each once). Resolves to how many were queued.
+   */
+  requeue(events: RequeuedEvent[], mark: number, nowMs: number): Promise<number>;
 }
 
 /**
@@ -352,11 +454,13 @@ export interface OpenLinkIndex {
 
 /**
  * Everything the service keeps, built by one factory (src/store/storage.ts) on one connection. Each
- * part is passed on under its own name: `onboardings`, `webhookQueue`, `reconcileSchedule`, `openLinks`.
+ * part is passed on under its own name: `onboardings`, `webhookQueue`, `events`, `reconcileSchedule`,
+ * `openLinks`.
  */
 export interface Storage {
   onboardings: OnboardingStore;
   webhookQueue: WebhookQueue;
+  events: EventLog;
   reconcileSchedule: ReconcileSchedule;
   openLinks: OpenLinkIndex;
   /** Resolves when the backing store answers; rejects otherwise (readiness). */

@@ -9,6 +9,7 @@ import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
+import { describeEventLogContract } from '../contract/event-log.contract';
 import {
   deleteClusterKeys,
   describeWithCluster,
@@ -107,6 +108,27 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
       ttlSecondsOf: async (id) => {
         const ms = await connection.pttl(`${prefix}:{${id}}:onb`);
         return ms < 0 ? null : Math.ceil(ms / 1000);
+      },
+    };
+  });
+
+  describeEventLogContract('RedisStore on Redis Cluster', async () => {
+    const prefix = uniquePrefix();
+    const storageOn = (on: Cluster) =>
+      createRedisStorage(on, { prefix, clock: new ManualClock(), ownsConnection: false });
+    const storage = storageOn(connection);
+    const others: Cluster[] = [];
+    return {
+      events: storage.events,
+      queue: storage.webhookQueue,
+      otherEvents: () => {
+        const other = connectRedis({ clusterNodes: cluster.nodes }, 'llr-test') as Cluster;
+        others.push(other);
+        return storageOn(other).events;
+      },
+      cleanup: async () => {
+        await deleteClusterKeys(connection, prefix);
+        await Promise.all(others.map((other) => other.quit()));
       },
     };
   });

@@ -11,6 +11,7 @@ import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
+import { describeEventLogContract } from '../contract/event-log.contract';
 
 describeStoreContract('MemoryStore', async () => {
   const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
@@ -38,6 +39,17 @@ describeReconcileScheduleContract('MemoryStore', async () => {
     clock,
     cleanup: () => store.close(),
     ttlSecondsOf: async (id) => store.onboardings.ttlSecondsOf(id),
+  };
+});
+
+describeEventLogContract('MemoryStore', async () => {
+  const store = createMemoryStorage(new ManualClock(new Date('2026-03-01T12:00:00Z')));
+  // Memory is one process: "another instance" is the same storage.
+  return {
+    events: store.events,
+    queue: store.webhookQueue,
+    otherEvents: () => store.events,
+    cleanup: () => store.close(),
   };
 });
 

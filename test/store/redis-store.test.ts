@@ -20,6 +20,7 @@ import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
+import { describeEventLogContract } from '../contract/event-log.contract';
 
 const COMPLETED_TTL = 90 * 24 * 3600;
 
@@ -115,6 +116,28 @@ describeOpenLinkIndexContract('RedisStore', async () => {
     cleanup: async () => {
       await deleteKeysUnder(redis, prefix);
       await redis.quit();
+    },
+  };
+});
+
+describeEventLogContract('RedisStore', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniquePrefix();
+  const others: Redis[] = [];
+  const storageOn = (connection: Redis) =>
+    createRedisStorage(connection, { prefix, clock: new ManualClock(), ownsConnection: false });
+  const storage = storageOn(redis);
+  return {
+    events: storage.events,
+    queue: storage.webhookQueue,
+    otherEvents: () => {
+      const other = new Redis(redisUrl());
+      others.push(other);
+      return storageOn(other).events;
+    },
+    cleanup: async () => {
+      await deleteKeysUnder(redis, prefix);
+      await Promise.all([redis, ...others].map((r) => r.quit()));
     },
   };
 });
