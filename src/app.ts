@@ -59,8 +59,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   if (deps.trustProxy !== null) app.set('trust proxy', deps.trustProxy);
 
-  const { onboardings, webhookQueue, reconcileSchedule, openLinks } = deps.storage;
-  const domain = { ...deps, onboardings, webhookQueue, reconcileSchedule, openLinks };
+  const { onboardings, webhookQueue, events, reconcileSchedule, openLinks } = deps.storage;
+  const domain = { ...deps, onboardings, webhookQueue, events, reconcileSchedule, openLinks };
 
   app.use(requestLog(deps.logger, deps.random));
   app.use(securityHeaders());

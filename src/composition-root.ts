@@ -208,7 +208,7 @@ export async function buildService(
   reconciler = createReconciler({
     ...deps,
     onboardings: storage.onboardings,
-    webhookQueue: storage.webhookQueue,
+    events: storage.events,
     reconcileSchedule: storage.reconcileSchedule,
     openLinks: storage.openLinks,
     intervalSeconds: config.reconcileIntervalSeconds,

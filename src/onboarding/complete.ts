@@ -1,5 +1,5 @@
 // The one way an onboarding completes (callback or reconciliation): login fields + its event atomically,
-// then the event into the shared delivery queue.
+// then the event into the events feed (and the shared delivery queue).
 import type { Clock } from '../lib/clock';
 import { sha256Hex } from '../lib/constant-time';
 import type { RandomSource } from '../lib/ids';
@@ -9,15 +9,15 @@ import type {
   CompleteResult,
   CompletedVia,
   Completion,
+  EventLog,
   OnboardingRecord,
   OnboardingStore,
   OpenLinkIndex,
   ReconcileSchedule,
-  WebhookQueue,
 } from '../store/store';
 import { newEventRef } from '../webhooks/events';
 import type { OnboardingMetrics } from './metrics';
-import { dropReconcileCheck, enqueueAfterChange } from './outbox-relay';
+import { dropReconcileCheck, recordAfterChange } from './outbox-relay';
 import { RETENTION_SECONDS } from './retention';
 
 export interface CompletionDeps {
@@ -25,9 +25,10 @@ export interface CompletionDeps {
   clock: Clock;
   random: RandomSource;
   logger: Logger;
-  /** Whether events are delivered as webhooks (WEBHOOK_URL is set). */
+  /** Whether events are delivered as webhooks (WEBHOOK_URL is set); the feed records them always. */
   webhooksEnabled: boolean;
-  webhookQueue: WebhookQueue;
+  /** The events feed (and, through it, the delivery queue). */
+  events: EventLog;
   /** Called after an event entered the queue (wakes this instance's worker). */
   onWebhookEnqueued: () => void;
   metrics?: OnboardingMetrics;
@@ -64,9 +65,9 @@ export async function completeFromLink(
   );
   if (result.outcome === 'completed') {
     deps.metrics?.onboardingTransition('completed');
-    // Only when the event is queued may the check go; otherwise the reconciler relays the outbox.
+    // Only when the event is recorded may the check go; otherwise the reconciler relays it.
     // From the callback the check is left to the reconciler, which keeps the callback's path short.
-    const queued = await enqueueAfterChange(deps, result.record, event, now);
+    const recorded = await recordAfterChange(deps, result.record, event, now);
     // The login's link is CLOSED upstream now; any other OPEN link is closed by the reconciler,
     // brought forward so the slot it holds is freed at once.
     await deps.openLinks
@@ -75,7 +76,7 @@ export async function completeFromLink(
     const othersOpen = record.links.some((l) => l.status === 'OPEN' && l.link_id !== link.link_id);
     if (othersOpen)
       await deps.reconcileSchedule.scheduleCheck(record.onboarding_id, now).catch(() => {});
-    else if (queued && via === 'reconciliation')
+    else if (recorded && via === 'reconciliation')
       await dropReconcileCheck(deps, record.onboarding_id);
   }
   return result;

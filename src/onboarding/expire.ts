@@ -1,9 +1,9 @@
 // The one way an onboarding expires: status + its onboarding.expired event atomically, then the event
-// into the shared delivery queue (the same sequence as completion; the reconciler drops the check).
+// into the events feed and the delivery queue (the same sequence as completion; the check is dropped).
 import type { ExpireResult, OnboardingRecord } from '../store/store';
 import { newEventRef } from '../webhooks/events';
 import type { CompletionDeps } from './complete';
-import { dropReconcileCheck, enqueueAfterChange } from './outbox-relay';
+import { dropReconcileCheck, recordAfterChange } from './outbox-relay';
 import { RETENTION_SECONDS } from './retention';
 
 export async function expireOnboarding(
@@ -21,8 +21,8 @@ export async function expireOnboarding(
   );
   if (result.outcome === 'expired') {
     deps.metrics?.onboardingTransition('expired');
-    const queued = await enqueueAfterChange(deps, result.record, event, now);
-    if (queued) await dropReconcileCheck(deps, record.onboarding_id);
+    const recorded = await recordAfterChange(deps, result.record, event, now);
+    if (recorded) await dropReconcileCheck(deps, record.onboarding_id);
   }
   return result;
 }

@@ -2,7 +2,7 @@
 // delivers them with a bounded concurrency, and acknowledges only after a 2xx.
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
-import type { QueuedWebhook, WebhookQueue } from '../store/store';
+import type { DeliveryAttempt, QueuedWebhook, WebhookQueue } from '../store/store';
 import type { DeliveryOutcome } from './deliver';
 import { nextRetry } from './retry-schedule';
 
@@ -69,11 +69,15 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
     });
   }
 
-  async function settle(webhook: QueuedWebhook, outcome: DeliveryOutcome): Promise<DeliveryResult> {
+  async function settle(
+    webhook: QueuedWebhook,
+    outcome: DeliveryOutcome,
+    attempt: DeliveryAttempt,
+  ): Promise<DeliveryResult> {
     const now = deps.clock.now();
     const attempts = webhook.attempts + 1;
     if (outcome.result === 'delivered') {
-      await deps.queue.ackWebhook(webhook.webhook_id, now);
+      await deps.queue.ackWebhook(webhook.webhook_id, now, attempt);
       return 'delivered';
     }
     if (outcome.result === 'retry') {
@@ -89,6 +93,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
           now + decision.delayMs,
           attempts,
           outcome.error,
+          attempt,
         );
         return 'retry';
       }
@@ -97,15 +102,23 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
       outcome.result === 'refused'
         ? `${outcome.error} (refused)`
         : `${outcome.error} (retries exhausted)`;
-    await deps.queue.deadLetterWebhook(webhook.webhook_id, attempts, why, now);
+    await deps.queue.deadLetterWebhook(webhook.webhook_id, attempts, why, now, attempt);
     return 'dead';
   }
 
   async function process(webhook: QueuedWebhook): Promise<void> {
-    const outcome = await deps.deliver(webhook, deps.clock.now());
+    const atMs = deps.clock.now();
+    const started = performance.now();
+    const outcome = await deps.deliver(webhook, atMs);
     // Aborted by shutdown after being handed back: another instance owns it now, not a failure.
     if (handedBack) return;
-    const result = await settle(webhook, outcome);
+    const attempt: DeliveryAttempt = {
+      atMs,
+      status: outcome.status,
+      error: outcome.result === 'delivered' || outcome.status !== null ? null : outcome.error,
+      durationMs: Math.round(performance.now() - started),
+    };
+    const result = await settle(webhook, outcome, attempt);
     deps.onDelivery?.(result, webhook);
     const log = {
       webhook_id: webhook.webhook_id,

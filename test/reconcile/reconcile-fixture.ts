@@ -43,7 +43,7 @@ export async function startReconcileFixture(
     reconciler({ storage = h.storage, ...overrides } = {}) {
       const reconciler = createReconciler({
         onboardings: storage.onboardings,
-        webhookQueue: storage.webhookQueue,
+        events: storage.events,
         reconcileSchedule: storage.reconcileSchedule,
         openLinks: storage.openLinks,
         client: h.client,
