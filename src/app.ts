@@ -22,6 +22,7 @@ import { onboardingRoutes } from './onboarding/routes';
 import { createOnboardingService } from './onboarding/service';
 import type { Storage } from './store/store';
 import { webhookRoutes } from './webhooks/routes';
+import { eventRoutes } from './events/routes';
 import type { SupermetricsClient } from './supermetrics/types';
 
 export interface AppDeps {
@@ -39,7 +40,7 @@ export interface AppDeps {
   returnUrlOrigins: readonly string[];
   /** Express "trust proxy" (null: no proxy in front). */
   trustProxy: number | readonly string[] | null;
-  /** Whether completions and expiries write webhook events (WEBHOOK_URL is set). */
+  /** Whether events are delivered as webhooks (WEBHOOK_URL is set); the feed records them always. */
   webhooksEnabled: boolean;
   /** Called after this instance enqueued a webhook (wakes its worker). */
   onWebhookEnqueued: () => void;
@@ -116,7 +117,18 @@ export function createApp(deps: AppDeps): express.Express {
     express.json({ limit: '16kb', strict: true, inflate: false }),
   );
   app.use('/v1/onboardings', onboardingRoutes(createOnboardingService(domain)));
-  app.use('/v1/webhooks', webhookRoutes(webhookQueue, clock, deps.onWebhookEnqueued));
+  app.use(
+    '/v1/webhooks',
+    webhookRoutes({
+      queue: webhookQueue,
+      events,
+      onboardings,
+      clock,
+      webhooksEnabled: deps.webhooksEnabled,
+      onRequeued: deps.onWebhookEnqueued,
+    }),
+  );
+  app.use('/v1/events', eventRoutes({ events, onboardings, clock }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -8,13 +8,23 @@ import {
   onboardingWithStartUrl,
   onboardingWithStartUrlAnswer,
 } from '../onboarding/schemas';
-import { deadLetter, deadLetterPage, redeliverAnswer } from '../webhooks/schemas';
+import { eventsPage, feedItem } from '../events/schemas';
+import {
+  deadLetter,
+  deadLetterPage,
+  eventBody,
+  redeliverAnswer,
+  replayAnswer,
+  replayBody,
+  webhookDeliveries,
+  webhookDeliveriesAnswer,
+} from '../webhooks/schemas';
 import { alive, notReady, ready } from './health-schemas';
 import { namedSchemas } from './openapi-json-schema';
 import { ref, type SchemaObject } from './openapi-types';
 
 /** Request bodies, documented as the input they accept (defaults optional). */
-const requestSchemas = { CreateOnboardingRequest: createOnboardingBody };
+const requestSchemas = { CreateOnboardingRequest: createOnboardingBody, ReplayRequest: replayBody };
 
 /** Answers, documented as the output the service sends. */
 const answerSchemas = {
@@ -29,6 +39,12 @@ const answerSchemas = {
   DeadLetter: deadLetter,
   DeadLetterPage: deadLetterPage,
   RedeliverAnswer: redeliverAnswer,
+  EventBody: eventBody,
+  WebhookDeliveries: webhookDeliveries,
+  WebhookDeliveriesAnswer: webhookDeliveriesAnswer,
+  ReplayAnswer: replayAnswer,
+  FeedItem: feedItem,
+  EventsPage: eventsPage,
   Alive: alive,
   Ready: ready,
   NotReady: notReady,

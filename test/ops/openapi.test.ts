@@ -8,6 +8,7 @@ import type { OnboardingView } from '../../src/onboarding/view';
 import { openApiDocument, type OpenApiDocument } from '../../src/ops/openapi';
 import type { ParameterObject } from '../../src/ops/openapi-types';
 import { toDeadLetterView } from '../../src/webhooks/routes';
+import { eventsQuery } from '../../src/events/schemas';
 import { deadLettersQuery, type deadLetter } from '../../src/webhooks/schemas';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/service-harness';
 import { eventually, startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
@@ -70,6 +71,9 @@ describe('the OpenAPI document', () => {
         '/v1/onboardings/{onboarding_id}/start-link',
         '/v1/webhooks/dead-letters',
         '/v1/webhooks/dead-letters/{webhook_id}/redeliver',
+        '/v1/webhooks/{webhook_id}',
+        '/v1/webhooks/replay',
+        '/v1/events',
       ].sort(),
     );
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({
@@ -91,6 +95,7 @@ describe('the OpenAPI document', () => {
       );
     expect(names('/v1/onboardings')).toEqual(Object.keys(listOnboardingsQuery.shape));
     expect(names('/v1/webhooks/dead-letters')).toEqual(Object.keys(deadLettersQuery.shape));
+    expect(names('/v1/events')).toEqual(Object.keys(eventsQuery.shape));
     expect(document.paths['/v1/webhooks/dead-letters']!.get!.parameters).toEqual([
       { $ref: '#/components/parameters/Limit' },
       { $ref: '#/components/parameters/Cursor' },
@@ -239,6 +244,43 @@ describe('the running app against its OpenAPI document', () => {
     const unknown = await h.api('post', '/v1/webhooks/dead-letters/msg_unknown/redeliver');
     expect(unknown.status).toBe(404);
     api.check('post', '/v1/webhooks/dead-letters/{webhook_id}/redeliver', unknown);
+  });
+
+  it('documents the events feed, a webhook with its attempts, and replay', async () => {
+    const onboarding = await h.createOnboarding({ ds_id: 'GA', metadata: { crm: 'acct-9' } });
+    await supertest(h.app).get(h.authenticate(onboarding.link_id)).expect(200);
+
+    const feed = await h.api('get', '/v1/events?limit=100');
+    expect(feed.status).toBe(200);
+    expect(feed.body.data.length).toBeGreaterThan(0);
+    api.check('get', '/v1/events', feed);
+    const badCursor = await h.api('get', '/v1/events?after=nope');
+    expect(badCursor.status).toBe(422);
+    api.check('get', '/v1/events', badCursor);
+
+    const id = feed.body.data.at(-1).id as string;
+    const webhook = await h.api('get', `/v1/webhooks/${id}`);
+    expect(webhook.status).toBe(200);
+    api.check('get', '/v1/webhooks/{webhook_id}', webhook);
+    const unknown = await h.api('get', '/v1/webhooks/msg_unknown');
+    expect(unknown.status).toBe(404);
+    api.check('get', '/v1/webhooks/{webhook_id}', unknown);
+
+    const now = Date.now();
+    const range = {
+      since: new Date(now - 60_000).toISOString(),
+      until: new Date(now).toISOString(),
+    };
+    const replayed = await h.api('post', '/v1/webhooks/replay').send(range);
+    expect(replayed.status).toBe(200);
+    api.check('post', '/v1/webhooks/replay', replayed);
+    const refused = await h
+      .api('post', '/v1/webhooks/replay')
+      .send({ ...range, since: range.until, until: range.since });
+    expect(refused.status).toBe(422);
+    api.check('post', '/v1/webhooks/replay', refused);
+    expect(api.acceptsBody('post', '/v1/webhooks/replay', range)).toBe(true);
+    expect(api.acceptsBody('post', '/v1/webhooks/replay', { ...range, extra: 1 })).toBe(false);
   });
 
   it('documents the probes', async () => {
