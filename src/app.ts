@@ -60,8 +60,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   if (deps.trustProxy !== null) app.set('trust proxy', deps.trustProxy);
 
-  const { onboardings, webhookQueue, events, reconcileSchedule, openLinks } = deps.storage;
-  const domain = { ...deps, onboardings, webhookQueue, events, reconcileSchedule, openLinks };
+  const { onboardings, webhookQueue, events, history, reconcileSchedule, openLinks } = deps.storage;
+  const parts = { onboardings, webhookQueue, events, history, reconcileSchedule, openLinks };
+  const domain = { ...deps, ...parts };
 
   app.use(requestLog(deps.logger, deps.random));
   app.use(securityHeaders());

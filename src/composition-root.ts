@@ -180,6 +180,7 @@ export async function buildService(
         clock,
         logger,
         (result) => metrics.webhookDelivery(deliveryResults[result]),
+        storage.history,
       )
     : null;
 
@@ -209,6 +210,7 @@ export async function buildService(
     ...deps,
     onboardings: storage.onboardings,
     events: storage.events,
+    history: storage.history,
     reconcileSchedule: storage.reconcileSchedule,
     openLinks: storage.openLinks,
     intervalSeconds: config.reconcileIntervalSeconds,

@@ -6,7 +6,12 @@ import type { RandomSource } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { changeLinks } from '../onboarding/links';
 import { newLinkState } from '../onboarding/state';
-import type { OnboardingRecord, OnboardingStore, OpenLinkIndex } from '../store/store';
+import type {
+  OnboardingHistory,
+  OnboardingRecord,
+  OnboardingStore,
+  OpenLinkIndex,
+} from '../store/store';
 import { SupermetricsError } from '../supermetrics/errors';
 import type { LoginLink, SupermetricsClient } from '../supermetrics/types';
 
@@ -16,6 +21,7 @@ const RECYCLE_CANDIDATES = 10;
 export interface LinkMakerDeps {
   onboardings: OnboardingStore;
   openLinks: OpenLinkIndex;
+  history: OnboardingHistory;
   client: SupermetricsClient;
   clock: Clock;
   random: RandomSource;

@@ -10,6 +10,7 @@ import type {
   CompletedVia,
   Completion,
   EventLog,
+  OnboardingHistory,
   OnboardingRecord,
   OnboardingStore,
   OpenLinkIndex,
@@ -36,6 +37,8 @@ export interface CompletionDeps {
   reconcileSchedule: ReconcileSchedule;
   /** Our OPEN upstream links: a link leaves it when its onboarding ends. */
   openLinks: OpenLinkIndex;
+  /** The onboardings' histories (the links the receiver closes). */
+  history: OnboardingHistory;
 }
 
 /** `link` must already be verified as one of this onboarding's links and carry a login_id. */

@@ -2,6 +2,8 @@
 import { errorEnvelope, listMeta, meta } from '../http/envelope-schemas';
 import {
   createOnboardingBody,
+  historyAnswer,
+  historyEntry,
   onboarding,
   onboardingAnswer,
   onboardingPage,
@@ -36,6 +38,8 @@ const answerSchemas = {
   OnboardingPage: onboardingPage,
   OnboardingWithStartUrl: onboardingWithStartUrl,
   OnboardingWithStartUrlAnswer: onboardingWithStartUrlAnswer,
+  HistoryEntry: historyEntry,
+  OnboardingHistoryAnswer: historyAnswer,
   DeadLetter: deadLetter,
   DeadLetterPage: deadLetterPage,
   RedeliverAnswer: redeliverAnswer,

@@ -4,6 +4,7 @@ import { INDEX_RETENTION_MS } from './retention';
 import type { Clock } from '../lib/clock';
 import { decodeClaim, encodeClaim } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
+import { appendHistory, creationHistory, encodeHistoryEntry, HISTORY_FIELD } from './history-codec';
 import { storeKeys, type StoreKeys } from './keys';
 import {
   compareNewestFirst,
@@ -35,6 +36,8 @@ interface Expiring<T> {
 export interface MemoryOnboardingStore extends OnboardingStore {
   /** Seconds until the record expires (rounded up), or null when there is none: for tests. */
   ttlSecondsOf(onboardingId: string): number | null;
+  /** The live record's stored fields (the memory history edits them in place), if it exists. */
+  storedFields(onboardingId: string): HashFields | undefined;
 }
 
 /**
@@ -114,8 +117,12 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
       const score = createdScore(record.created_time);
       sweepExpired();
       if (live(records, key)) throw new DuplicateOnboardingError(record.onboarding_id);
+      const history = creationHistory(record).map(encodeHistoryEntry).join('\n');
       index.set(record.onboarding_id, score);
-      records.set(key, { value: encodeRecord(record), expiresAt: expiry(pendingTtlSeconds) });
+      records.set(key, {
+        value: { ...encodeRecord(record), [HISTORY_FIELD]: history },
+        expiresAt: expiry(pendingTtlSeconds),
+      });
     },
 
     async getOnboarding(onboardingId) {
@@ -149,6 +156,12 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
       const key = keys.record(onboardingId);
       check.ttlSeconds('completedTtlSeconds', completedTtlSeconds);
       const encoded = encodedEvent(event);
+      const entry = encodeHistoryEntry({
+        type: 'completed',
+        time: completion.completed_time,
+        completed_via: completion.completed_via,
+        link_id: completion.link_id,
+      });
       const stored = live(records, key);
       const record = stored && decodeRecord(stored.value);
       if (!stored || !record) return { outcome: 'not_found' };
@@ -161,6 +174,7 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
       }
       applyChanges(stored.value, completionChanges(completion));
       addEvent(stored.value, encoded);
+      appendHistory(stored.value, [entry]);
       stored.expiresAt = expiry(completedTtlSeconds);
       return { outcome: 'completed', record: readRecord(onboardingId) as OnboardingRecord };
     },
@@ -180,25 +194,36 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
     },
 
     async recordFailure(onboardingId, error) {
+      const entry = encodeHistoryEntry({
+        type: 'callback_failed',
+        time: error.time,
+        code: error.code,
+      });
       const stored = live(records, keys.record(onboardingId));
-      if (stored?.value.status === 'pending') stored.value.last_error = encodeLastError(error);
+      if (!stored) return;
+      appendHistory(stored.value, [entry]);
+      if (stored.value.status === 'pending') stored.value.last_error = encodeLastError(error);
     },
 
     async cancelOnboarding(onboardingId, time, ttlSeconds) {
+      const entry = encodeHistoryEntry({ type: 'cancelled', time });
       const ended = endPending(
         onboardingId,
         { status: 'cancelled', cancelled_time: time },
         ttlSeconds,
       );
       if ('outcome' in ended) return ended;
+      appendHistory(ended.stored.value, [entry]);
       return { outcome: 'cancelled', record: readRecord(onboardingId) as OnboardingRecord };
     },
 
     async expireOnboarding(onboardingId, time, event, ttlSeconds) {
       const encoded = encodedEvent(event);
+      const entry = encodeHistoryEntry({ type: 'expired', time });
       const ended = endPending(onboardingId, { status: 'expired', expired_time: time }, ttlSeconds);
       if ('outcome' in ended) return ended;
       addEvent(ended.stored.value, encoded);
+      appendHistory(ended.stored.value, [entry]);
       return { outcome: 'expired', record: readRecord(onboardingId) as OnboardingRecord };
     },
 
@@ -226,6 +251,10 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
       keys.outbox(onboardingId);
       // Only the previous release wrote outboxes, and memory keeps nothing from one run to the next.
       return [];
+    },
+
+    storedFields(onboardingId) {
+      return live(records, keys.record(onboardingId))?.value;
     },
 
     ttlSecondsOf(onboardingId) {

@@ -4,6 +4,7 @@ import { INDEX_RETENTION_MS } from './retention';
 import type { Clock } from '../lib/clock';
 import { claimPrefix, decodeClaim, decodeOutboxEvent, encodeClaim } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
+import { creationHistory, encodeHistoryEntry, HISTORY_FIELD } from './history-codec';
 import type { StoreKeys } from './keys';
 import { createdScore, decodeCursor, encodeCursor } from './list-cursor';
 import {
@@ -67,7 +68,8 @@ export function createRedisOnboardingStore(
         .exec();
       const failed = indexed?.find(([err]) => err !== null);
       if (failed) throw failed[0];
-      const pairs = fieldsToPairs(encodeRecord(record));
+      const history = creationHistory(record).map(encodeHistoryEntry).join('\n');
+      const pairs = fieldsToPairs({ ...encodeRecord(record), [HISTORY_FIELD]: history });
       const created = await scripts.createOnboarding(recordKey, pendingTtlSeconds, pairs);
       if (created !== 1) throw new DuplicateOnboardingError(record.onboarding_id);
     },
@@ -115,6 +117,12 @@ export function createRedisOnboardingStore(
         linkId: completion.link_id,
         ttl: completedTtlSeconds,
         event: event === null ? '' : encodeEventRef(event),
+        history: encodeHistoryEntry({
+          type: 'completed',
+          time: completion.completed_time,
+          completed_via: completion.completed_via,
+          link_id: completion.link_id,
+        }),
         set: fieldsToPairs(changes.set),
         remove: changes.remove,
       });
@@ -135,13 +143,19 @@ export function createRedisOnboardingStore(
     },
 
     async recordFailure(onboardingId, error) {
-      await scripts.recordFailure(keys.record(onboardingId), encodeLastError(error));
+      const entry = encodeHistoryEntry({
+        type: 'callback_failed',
+        time: error.time,
+        code: error.code,
+      });
+      await scripts.recordFailure(keys.record(onboardingId), encodeLastError(error), entry);
     },
 
     async cancelOnboarding(onboardingId, time, ttlSeconds) {
       const recordKey = keys.record(onboardingId);
       check.ttlSeconds('ttlSeconds', ttlSeconds);
-      const reply = await scripts.cancelOnboarding(recordKey, time, ttlSeconds);
+      const entry = encodeHistoryEntry({ type: 'cancelled', time });
+      const reply = await scripts.cancelOnboarding(recordKey, time, ttlSeconds, entry);
       return outcomeWithRecord(reply) as CancelResult;
     },
 
@@ -152,6 +166,7 @@ export function createRedisOnboardingStore(
         time,
         ttl: ttlSeconds,
         event: event === null ? '' : encodeEventRef(event),
+        history: encodeHistoryEntry({ type: 'expired', time }),
       });
       return outcomeWithRecord(reply) as ExpireResult;
     },

@@ -1,6 +1,6 @@
-// What the service keeps: the onboarding store, the webhook queue, the events feed, the reconciliation
-// schedule, the open-link index, and the Storage object that holds them all on one connection (Redis,
-// Redis Cluster, or memory).
+// What the service keeps: the onboarding store, the webhook queue, the events feed, the onboardings'
+// histories, the reconciliation schedule, the open-link index, and the Storage object that holds them
+// all on one connection (Redis, Redis Cluster, or memory).
 
 export type OnboardingStatus = 'pending' | 'completed' | 'expired' | 'cancelled';
 export type CompletedVia = 'callback' | 'reconciliation';
@@ -174,7 +174,10 @@ export type IdempotencyResult =
   { outcome: 'claimed' } | { outcome: 'exists'; onboardingId: string; fingerprint: string };
 
 export interface OnboardingStore {
-  /** Stores a new pending onboarding; it is kept until `pendingTtlSeconds` from now. */
+  /**
+   * Stores a new pending onboarding; it is kept until `pendingTtlSeconds` from now. Its history starts
+   * with `created` and a `link_created` for each link it has.
+   */
   createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void>;
   getOnboarding(onboardingId: string): Promise<OnboardingRecord | null>;
   /** Newest first. */
@@ -182,8 +185,8 @@ export interface OnboardingStore {
   /**
    * The one atomic step that completes a pending onboarding: checks it is pending and that
    * `completion.link_id` is one of its links, sets the login fields, status and link_id (the link
-   * the login came from), adds the event (if any) to its events, clears last_error, and re-sets the
-   * TTL to `completedTtlSeconds`. Exactly one concurrent caller gets 'completed'; a call for the link it
+   * the login came from), adds the event (if any) to its events and `completed` to its history, clears
+   * last_error, and re-sets the TTL to `completedTtlSeconds`. Exactly one concurrent caller gets 'completed'; a call for the link it
    * was completed by gets 'already_completed'.
    */
   completeOnboarding(
@@ -202,12 +205,16 @@ export interface OnboardingStore {
     changes: OnboardingChanges,
     pendingOnly: boolean,
   ): Promise<UpdateResult>;
-  /** Sets last_error on a pending onboarding; does nothing to any other. */
+  /**
+   * Sets last_error on a pending onboarding (on any other, nothing), and adds `callback_failed` to the
+   * history of any onboarding that exists.
+   */
   recordFailure(onboardingId: string, error: LastError): Promise<void>;
-  /** Pending → cancelled, atomically. */
+  /** Pending → cancelled, atomically, with `cancelled` in its history. */
   cancelOnboarding(onboardingId: string, time: string, ttlSeconds: number): Promise<CancelResult>;
   /**
-   * Pending → expired, atomically with its event (if any); re-sets the TTL to ttlSeconds.
+   * Pending → expired, atomically with its event (if any) and `expired` in its history; re-sets the
+   * TTL to ttlSeconds.
    * Exactly one concurrent caller gets 'expired'.
    */
   expireOnboarding(
@@ -302,6 +309,42 @@ export interface WebhookQueue {
   /** Puts a dead letter back in the queue, due now, attempts reset to 0. False if unknown. */
   redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean>;
   stats(nowMs: number): Promise<WebhookQueueStats>;
+}
+
+/** One line of an onboarding's history (GET /v1/onboardings/{id}/history), `time` in ISO 8601. */
+export type HistoryEntry =
+  | { type: 'created' | 'start_opened' | 'expired' | 'cancelled'; time: string }
+  | { type: 'link_created' | 'link_closed'; time: string; link_id: string }
+  | { type: 'callback_failed'; time: string; code: string }
+  | { type: 'completed'; time: string; completed_via: CompletedVia; link_id: string }
+  | { type: 'webhook_delivered'; time: string; webhook_id: string; status: number }
+  | {
+      type: 'webhook_failed';
+      time: string;
+      webhook_id: string;
+      /** The receiver's status; null when no answer came (then `error` says why). */
+      status: number | null;
+      error: string | null;
+    };
+
+export interface History {
+  /** Oldest first: the first entry and the newest (HISTORY_MAX in all). */
+  entries: HistoryEntry[];
+  /** How many entries were left out between the first and the newest. */
+  omitted: number;
+}
+
+/**
+ * What happened to each onboarding, for a support engineer. It lives and expires with the onboarding's
+ * record; the onboarding store adds the entries of its own changes (created, link_created for a link
+ * made at creation, completed, callback_failed, expired, cancelled) in the same atomic step as the
+ * change, and everyone else appends here. Bounded: the first entry and the newest, HISTORY_MAX in all.
+ */
+export interface OnboardingHistory {
+  /** Appends entries, oldest first, if the onboarding exists (never re-creating one); false if not. */
+  append(onboardingId: string, entries: HistoryEntry[]): Promise<boolean>;
+  /** Null when the onboarding does not exist. */
+  read(onboardingId: string): Promise<History | null>;
 }
 
 /** One delivery attempt of a webhook: the receiver's HTTP status, or why no answer came. */
@@ -454,13 +497,14 @@ export interface OpenLinkIndex {
 
 /**
  * Everything the service keeps, built by one factory (src/store/storage.ts) on one connection. Each
- * part is passed on under its own name: `onboardings`, `webhookQueue`, `events`, `reconcileSchedule`,
- * `openLinks`.
+ * part is passed on under its own name: `onboardings`, `webhookQueue`, `events`, `history`,
+ * `reconcileSchedule`, `openLinks`.
  */
 export interface Storage {
   onboardings: OnboardingStore;
   webhookQueue: WebhookQueue;
   events: EventLog;
+  history: OnboardingHistory;
   reconcileSchedule: ReconcileSchedule;
   openLinks: OpenLinkIndex;
   /** Resolves when the backing store answers; rejects otherwise (readiness). */

@@ -2,7 +2,7 @@
 import { Agent } from 'undici';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
-import type { WebhookQueue } from '../store/store';
+import type { OnboardingHistory, WebhookQueue } from '../store/store';
 import { deliverWebhook } from './deliver';
 import { createSigner } from './signer';
 import { createWebhookWorker, type DeliveryResult, type WebhookWorker } from './worker';
@@ -30,6 +30,7 @@ export function createWebhookDelivery(
   clock: Clock,
   logger: Logger,
   onDelivery?: (result: DeliveryResult) => void,
+  history?: OnboardingHistory,
 ): WebhookDelivery {
   const sign = createSigner(settings.secrets);
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: settings.concurrency });
@@ -46,6 +47,7 @@ export function createWebhookDelivery(
     pollMs: settings.pollMs,
     retryDelaysMs: settings.retryDelaysMs,
     onDelivery,
+    history,
   });
   return {
     worker,

@@ -2,7 +2,13 @@
 // delivers them with a bounded concurrency, and acknowledges only after a 2xx.
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
-import type { DeliveryAttempt, QueuedWebhook, WebhookQueue } from '../store/store';
+import type {
+  DeliveryAttempt,
+  HistoryEntry,
+  OnboardingHistory,
+  QueuedWebhook,
+  WebhookQueue,
+} from '../store/store';
 import type { DeliveryOutcome } from './deliver';
 import { nextRetry } from './retry-schedule';
 
@@ -22,6 +28,8 @@ export interface WebhookWorkerDeps {
   retryDelaysMs?: readonly number[];
   random?: () => number;
   onDelivery?: (result: DeliveryResult, webhook: QueuedWebhook) => void;
+  /** Each attempt's outcome goes to its onboarding's history (webhook_delivered, webhook_failed). */
+  history?: OnboardingHistory;
 }
 
 export interface WebhookWorker {
@@ -120,6 +128,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
     };
     const result = await settle(webhook, outcome, attempt);
     deps.onDelivery?.(result, webhook);
+    await recordInHistory(webhook, attempt);
     const log = {
       webhook_id: webhook.webhook_id,
       onboarding_id: webhook.onboarding_id,
@@ -131,6 +140,26 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
         { ...log, error: outcome.result === 'delivered' ? null : outcome.error, result },
         'webhook not delivered',
       );
+  }
+
+  /** Best effort: the delivery is settled already, and its attempt is in the event's log. */
+  async function recordInHistory(webhook: QueuedWebhook, attempt: DeliveryAttempt): Promise<void> {
+    if (!deps.history) return;
+    const time = new Date(attempt.atMs).toISOString();
+    const { webhook_id } = webhook;
+    const entry: HistoryEntry =
+      attempt.status !== null && attempt.status >= 200 && attempt.status < 300
+        ? { type: 'webhook_delivered', time, webhook_id, status: attempt.status }
+        : {
+            type: 'webhook_failed',
+            time,
+            webhook_id,
+            status: attempt.status,
+            error: attempt.error,
+          };
+    await deps.history.append(webhook.onboarding_id, [entry]).catch((err: unknown) => {
+      deps.logger.warn({ err, webhook_id }, 'could not add the delivery to the history');
+    });
   }
 
   function begin(webhook: QueuedWebhook): void {

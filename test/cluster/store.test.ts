@@ -10,6 +10,7 @@ import { describeWebhookQueueContract } from '../contract/webhook-queue.contract
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
 import { describeEventLogContract } from '../contract/event-log.contract';
+import { describeHistoryContract } from '../contract/history.contract';
 import {
   deleteClusterKeys,
   describeWithCluster,
@@ -126,6 +127,27 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
         others.push(other);
         return storageOn(other).events;
       },
+      cleanup: async () => {
+        await deleteClusterKeys(connection, prefix);
+        await Promise.all(others.map((other) => other.quit()));
+      },
+    };
+  });
+
+  describeHistoryContract('RedisStore on Redis Cluster', async () => {
+    const prefix = uniquePrefix();
+    const clock = new ManualClock();
+    const storage = createRedisStorage(connection, { prefix, clock, ownsConnection: false });
+    const others: Cluster[] = [];
+    return {
+      onboardings: storage.onboardings,
+      history: storage.history,
+      otherHistory: () => {
+        const other = connectRedis({ clusterNodes: cluster.nodes }, 'llr-test') as Cluster;
+        others.push(other);
+        return createRedisStorage(other, { prefix, clock, ownsConnection: false });
+      },
+      clock,
       cleanup: async () => {
         await deleteClusterKeys(connection, prefix);
         await Promise.all(others.map((other) => other.quit()));

@@ -16,6 +16,7 @@ export function unreachableStorage(storage: Storage): Storage {
     onboardings: failing(storage.onboardings),
     webhookQueue: failing(storage.webhookQueue),
     events: failing(storage.events),
+    history: failing(storage.history),
     reconcileSchedule: failing(storage.reconcileSchedule),
     openLinks: failing(storage.openLinks),
     ping: () => Promise.reject(new Error('Connection is closed.')),

@@ -68,6 +68,7 @@ describe('the OpenAPI document', () => {
         '/v1/onboardings',
         '/v1/onboardings/{onboarding_id}',
         '/v1/onboardings/{onboarding_id}/cancel',
+        '/v1/onboardings/{onboarding_id}/history',
         '/v1/onboardings/{onboarding_id}/start-link',
         '/v1/webhooks/dead-letters',
         '/v1/webhooks/dead-letters/{webhook_id}/redeliver',
@@ -145,6 +146,10 @@ describe('the running app against its OpenAPI document', () => {
     expect(got.status).toBe(200);
     api.check('get', '/v1/onboardings/{onboarding_id}', got);
 
+    const history = await h.api('get', `/v1/onboardings/${id}/history`);
+    expect(history.status).toBe(200);
+    api.check('get', '/v1/onboardings/{onboarding_id}/history', history);
+
     const listed = await h.api('get', '/v1/onboardings?limit=1');
     expect(listed.status).toBe(200);
     expect(listed.body.data).toHaveLength(1);
@@ -164,6 +169,9 @@ describe('the running app against its OpenAPI document', () => {
     const got = await h.api('get', `/v1/onboardings/${onboarding.onboarding_id}`);
     expect(got.body.data.status).toBe('completed');
     api.check('get', '/v1/onboardings/{onboarding_id}', got);
+    const history = await h.api('get', `/v1/onboardings/${onboarding.onboarding_id}/history`);
+    expect(history.body.data.at(-1).type).toBe('completed');
+    api.check('get', '/v1/onboardings/{onboarding_id}/history', history);
     const conflict = await h.api('post', `/v1/onboardings/${onboarding.onboarding_id}/cancel`);
     expect(conflict.status).toBe(409);
     api.check('post', '/v1/onboardings/{onboarding_id}/cancel', conflict);

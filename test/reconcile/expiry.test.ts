@@ -64,6 +64,11 @@ describe('expiry and closing links upstream', () => {
     await expect(f.h.storage.reconcileSchedule.countChecks()).resolves.toBe(0);
     const res = await f.h.api('get', `/v1/onboardings/${onboarding.onboarding_id}`);
     expect(res.body.data.status).toBe('expired');
+    const history = await f.h.api('get', `/v1/onboardings/${onboarding.onboarding_id}/history`);
+    expect(history.body.data.at(-1)).toEqual({
+      type: 'expired',
+      time: new Date(f.clock.now()).toISOString(),
+    });
   });
 
   it('checks again by the expiry at the latest, even when the backoff would wait longer', async () => {

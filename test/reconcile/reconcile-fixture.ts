@@ -44,6 +44,7 @@ export async function startReconcileFixture(
       const reconciler = createReconciler({
         onboardings: storage.onboardings,
         events: storage.events,
+        history: storage.history,
         reconcileSchedule: storage.reconcileSchedule,
         openLinks: storage.openLinks,
         client: h.client,

@@ -12,6 +12,7 @@ import { describeWebhookQueueContract } from '../contract/webhook-queue.contract
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
 import { describeEventLogContract } from '../contract/event-log.contract';
+import { describeHistoryContract } from '../contract/history.contract';
 
 describeStoreContract('MemoryStore', async () => {
   const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
@@ -49,6 +50,18 @@ describeEventLogContract('MemoryStore', async () => {
     events: store.events,
     queue: store.webhookQueue,
     otherEvents: () => store.events,
+    cleanup: () => store.close(),
+  };
+});
+
+describeHistoryContract('MemoryStore', async () => {
+  const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
+  const store = createMemoryStorage(clock);
+  return {
+    onboardings: store.onboardings,
+    history: store.history,
+    otherHistory: () => store,
+    clock,
     cleanup: () => store.close(),
   };
 });

@@ -21,6 +21,7 @@ import { describeWebhookQueueContract } from '../contract/webhook-queue.contract
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
 import { describeEventLogContract } from '../contract/event-log.contract';
+import { describeHistoryContract } from '../contract/history.contract';
 
 const COMPLETED_TTL = 90 * 24 * 3600;
 
@@ -135,6 +136,28 @@ describeEventLogContract('RedisStore', async () => {
       others.push(other);
       return storageOn(other).events;
     },
+    cleanup: async () => {
+      await deleteKeysUnder(redis, prefix);
+      await Promise.all([redis, ...others].map((r) => r.quit()));
+    },
+  };
+});
+
+describeHistoryContract('RedisStore', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniquePrefix();
+  const clock = new ManualClock();
+  const others: Redis[] = [];
+  const storage = createRedisStorage(redis, { prefix, clock, ownsConnection: false });
+  return {
+    onboardings: storage.onboardings,
+    history: storage.history,
+    otherHistory: () => {
+      const other = new Redis(redisUrl());
+      others.push(other);
+      return createRedisStorage(other, { prefix, clock, ownsConnection: false });
+    },
+    clock,
     cleanup: async () => {
       await deleteKeysUnder(redis, prefix);
       await Promise.all([redis, ...others].map((r) => r.quit()));
