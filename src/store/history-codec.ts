@@ -1,10 +1,12 @@
 // An onboarding's history as stored: two fields of its record hash, so it lives and expires with the
-// record and costs no key of its own. `history` holds the entries oldest first, one per line, each
-// `<ms>|<code>|<field>|<field>`; `history_omitted` counts the entries left out. At most HISTORY_MAX are
-// kept: the first (its creation) and the newest, so a flood of forged callbacks cannot grow it.
+// record and costs no key of its own. Its first entries are the record's own fields: `created` at
+// created_time and, for a link made with the onboarding ("now"), `link_created` for its oldest link;
+// nothing is stored for them. `history` holds the later entries oldest first, one per line, each
+// `<ms>|<code>|<field>|<field>`, and `history_omitted` counts those left out: at most HISTORY_MAX in
+// all, the first and the newest, so a flood of forged callbacks cannot grow it.
 import { CorruptRecordError } from './errors';
 import type { HashFields } from './record-codec';
-import type { CompletedVia, HistoryEntry, OnboardingRecord } from './store';
+import type { CompletedVia, HistoryEntry } from './store';
 
 export const HISTORY_MAX = 100;
 export const HISTORY_FIELD = 'history';
@@ -91,34 +93,59 @@ function decodeEntry(line: string): HistoryEntry {
   }
 }
 
-/** A new record's history: `created`, and `link_created` for each link made with it, oldest first. */
-export function creationHistory(record: OnboardingRecord): HistoryEntry[] {
-  const time = record.created_time;
-  const links = [...record.links].reverse();
+/** The record fields a history is read with (HMGET in Redis). */
+export const HISTORY_READ_FIELDS = [
+  'status',
+  'created_time',
+  'create_link',
+  'link_id',
+  'link_ids',
+  HISTORY_FIELD,
+  HISTORY_OMITTED_FIELD,
+] as const;
+
+type HistoryFields = Partial<Record<(typeof HISTORY_READ_FIELDS)[number], string | null>>;
+
+/** The oldest link of an onboarding whose first link was made with it, else null. */
+function linkMadeAtCreation(fields: HistoryFields): string | null {
+  if (fields.create_link === 'on_open') return null;
+  // link_ids is newest first; a record of the release before invitations has its one link_id.
+  const ids = fields.link_ids?.split(',').filter(Boolean);
+  return ids?.at(-1) ?? fields.link_id ?? null;
+}
+
+/** The entries a record's own fields tell: created, and the link made with it. */
+function entriesAtCreation(fields: HistoryFields): HistoryEntry[] {
+  if (!fields.created_time)
+    throw new CorruptRecordError('A stored onboarding has no created_time.');
+  const time = new Date(Date.parse(fields.created_time)).toISOString();
+  const linkId = linkMadeAtCreation(fields);
   return [
     { type: 'created', time },
-    ...links.map((link): HistoryEntry => ({ type: 'link_created', time, link_id: link.link_id })),
+    ...(linkId === null ? [] : [{ type: 'link_created', time, link_id: linkId } as const]),
   ];
 }
 
-/** The history held by a record's fields (none: an empty one). */
+/** A record's history, from its fields (null: no record). */
 export function decodeHistory(
-  history: string | null | undefined,
-  omitted: string | null | undefined,
-): { entries: HistoryEntry[]; omitted: number } {
+  fields: HistoryFields,
+): { entries: HistoryEntry[]; omitted: number } | null {
+  if (!fields.status) return null;
+  const stored = fields[HISTORY_FIELD];
   return {
-    entries: history ? history.split('\n').map(decodeEntry) : [],
-    omitted: omitted ? Number(omitted) : 0,
+    entries: [...entriesAtCreation(fields), ...(stored ? stored.split('\n').map(decodeEntry) : [])],
+    omitted: fields[HISTORY_OMITTED_FIELD] ? Number(fields[HISTORY_OMITTED_FIELD]) : 0,
   };
 }
 
 /** Appends encoded entries to a record's fields in place, as add_history does (the memory store's). */
 export function appendHistory(fields: HashFields, encoded: readonly string[]): void {
+  const kept = HISTORY_MAX - entriesAtCreation(fields).length;
   for (const entry of encoded) {
     const lines = fields[HISTORY_FIELD] === undefined ? [] : fields[HISTORY_FIELD].split('\n');
     lines.push(entry);
-    if (lines.length > HISTORY_MAX) {
-      lines.splice(1, 1);
+    if (lines.length > kept) {
+      lines.shift();
       fields[HISTORY_OMITTED_FIELD] = String(Number(fields[HISTORY_OMITTED_FIELD] ?? 0) + 1);
     }
     fields[HISTORY_FIELD] = lines.join('\n');
@@ -127,21 +154,23 @@ export function appendHistory(fields: HashFields, encoded: readonly string[]): v
 
 /**
  * Lua: add_history(key, entry) appends one encoded entry to the record at key (which must exist),
- * dropping the second-oldest when more than HISTORY_MAX are held and counting it.
+ * dropping the oldest stored one (never the creation entries, which are not stored) when the history
+ * would hold more than HISTORY_MAX, and counting it.
  */
 export const ADD_HISTORY_LUA = `
 local function add_history(key, entry)
-  local history = redis.call('HGET', key, '${HISTORY_FIELD}')
+  local fields = redis.call('HMGET', key, '${HISTORY_FIELD}', 'create_link', 'link_ids', 'link_id')
+  local history = fields[1]
   if not history then
     redis.call('HSET', key, '${HISTORY_FIELD}', entry)
     return
   end
+  local at_creation = 1
+  if fields[2] ~= 'on_open' and (fields[3] or fields[4]) then at_creation = 2 end
   local _, breaks = string.gsub(history, '\\n', '\\n')
   history = history .. '\\n' .. entry
-  if breaks + 2 > ${HISTORY_MAX} then
-    local first = string.find(history, '\\n', 1, true)
-    local second = string.find(history, '\\n', first + 1, true)
-    history = string.sub(history, 1, first) .. string.sub(history, second + 1)
+  if breaks + 2 > ${HISTORY_MAX} - at_creation then
+    history = string.sub(history, string.find(history, '\\n', 1, true) + 1)
     redis.call('HINCRBY', key, '${HISTORY_OMITTED_FIELD}', 1)
   end
   redis.call('HSET', key, '${HISTORY_FIELD}', history)

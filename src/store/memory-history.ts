@@ -1,13 +1,7 @@
 // Onboarding histories in memory, for sandbox mode: the same two fields of each stored record as in
 // Redis, edited in place, one call at a time.
 import * as check from './checks';
-import {
-  appendHistory,
-  decodeHistory,
-  encodeHistoryEntry,
-  HISTORY_FIELD,
-  HISTORY_OMITTED_FIELD,
-} from './history-codec';
+import { appendHistory, decodeHistory, encodeHistoryEntry } from './history-codec';
 import type { MemoryOnboardingStore } from './memory-onboarding-store';
 import type { OnboardingHistory } from './store';
 
@@ -25,7 +19,7 @@ export function createMemoryHistory(
 
     async read(onboardingId) {
       const fields = onboardings.storedFields(check.onboardingId(onboardingId));
-      return fields ? decodeHistory(fields[HISTORY_FIELD], fields[HISTORY_OMITTED_FIELD]) : null;
+      return fields ? decodeHistory(fields) : null;
     },
   };
 }

@@ -4,7 +4,7 @@ import { INDEX_RETENTION_MS } from './retention';
 import type { Clock } from '../lib/clock';
 import { decodeClaim, encodeClaim } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
-import { appendHistory, creationHistory, encodeHistoryEntry, HISTORY_FIELD } from './history-codec';
+import { appendHistory, encodeHistoryEntry } from './history-codec';
 import { storeKeys, type StoreKeys } from './keys';
 import {
   compareNewestFirst,
@@ -117,12 +117,8 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
       const score = createdScore(record.created_time);
       sweepExpired();
       if (live(records, key)) throw new DuplicateOnboardingError(record.onboarding_id);
-      const history = creationHistory(record).map(encodeHistoryEntry).join('\n');
       index.set(record.onboarding_id, score);
-      records.set(key, {
-        value: { ...encodeRecord(record), [HISTORY_FIELD]: history },
-        expiresAt: expiry(pendingTtlSeconds),
-      });
+      records.set(key, { value: encodeRecord(record), expiresAt: expiry(pendingTtlSeconds) });
     },
 
     async getOnboarding(onboardingId) {

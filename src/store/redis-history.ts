@@ -1,12 +1,7 @@
-// Onboarding histories in Redis: two fields of each onboarding's record hash (history-codec.ts), appended
-// by one script that never re-creates a record that is gone.
+// Onboarding histories in Redis: read from each onboarding's record hash (history-codec.ts), appended by
+// one script that never re-creates a record that is gone.
 import * as check from './checks';
-import {
-  decodeHistory,
-  encodeHistoryEntry,
-  HISTORY_FIELD,
-  HISTORY_OMITTED_FIELD,
-} from './history-codec';
+import { decodeHistory, encodeHistoryEntry, HISTORY_READ_FIELDS } from './history-codec';
 import type { StoreKeys } from './keys';
 import type { RedisClient, StoreScripts } from './scripts';
 import type { OnboardingHistory } from './store';
@@ -26,13 +21,10 @@ export function createRedisHistory(
 
     async read(onboardingId) {
       const key = keys.record(check.onboardingId(onboardingId));
-      const [status, history, omitted] = await redis.hmget(
-        key,
-        'status',
-        HISTORY_FIELD,
-        HISTORY_OMITTED_FIELD,
+      const values = await redis.hmget(key, ...HISTORY_READ_FIELDS);
+      return decodeHistory(
+        Object.fromEntries(HISTORY_READ_FIELDS.map((name, i) => [name, values[i] ?? null])),
       );
-      return status === null ? null : decodeHistory(history, omitted);
     },
   };
 }

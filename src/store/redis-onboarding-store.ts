@@ -4,7 +4,7 @@ import { INDEX_RETENTION_MS } from './retention';
 import type { Clock } from '../lib/clock';
 import { claimPrefix, decodeClaim, decodeOutboxEvent, encodeClaim } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
-import { creationHistory, encodeHistoryEntry, HISTORY_FIELD } from './history-codec';
+import { encodeHistoryEntry } from './history-codec';
 import type { StoreKeys } from './keys';
 import { createdScore, decodeCursor, encodeCursor } from './list-cursor';
 import {
@@ -68,8 +68,7 @@ export function createRedisOnboardingStore(
         .exec();
       const failed = indexed?.find(([err]) => err !== null);
       if (failed) throw failed[0];
-      const history = creationHistory(record).map(encodeHistoryEntry).join('\n');
-      const pairs = fieldsToPairs({ ...encodeRecord(record), [HISTORY_FIELD]: history });
+      const pairs = fieldsToPairs(encodeRecord(record));
       const created = await scripts.createOnboarding(recordKey, pendingTtlSeconds, pairs);
       if (created !== 1) throw new DuplicateOnboardingError(record.onboarding_id);
     },

@@ -99,9 +99,12 @@ describe('onboarding history', () => {
 
     expect(entries).toHaveLength(HISTORY_MAX);
     expect(omitted).toBe(2 + 300 + 1 - HISTORY_MAX);
-    expect(entries[0]).toEqual({ type: 'created', time: onboarding.created_time });
+    expect(entries.slice(0, 2)).toEqual([
+      { type: 'created', time: onboarding.created_time },
+      { type: 'link_created', time: onboarding.created_time, link_id: onboarding.link_id },
+    ]);
     expect(entries.at(-1)).toMatchObject({ type: 'completed', completed_via: 'callback' });
-    expect(entries.slice(1, -1).every((e) => e.type === 'callback_failed')).toBe(true);
+    expect(entries.slice(2, -1).every((e) => e.type === 'callback_failed')).toBe(true);
     // The record holds the history: no key of its own, whatever the flood.
     const keys = await h.redis!.redis.keys(`${h.redis!.prefix}:{${onboarding.onboarding_id}}*`);
     expect(keys).toEqual([`${h.redis!.prefix}:{${onboarding.onboarding_id}}:onb`]);
