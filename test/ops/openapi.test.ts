@@ -3,13 +3,21 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import supertest from 'supertest';
 import type { z } from 'zod';
-import { listOnboardingsQuery, type onboarding } from '../../src/onboarding/schemas';
-import type { OnboardingView } from '../../src/onboarding/view';
+import {
+  listOnboardingsQuery,
+  type historyEntry,
+  type onboarding,
+} from '../../src/onboarding/schemas';
+import type { OnboardingView, toHistoryView } from '../../src/onboarding/view';
 import { openApiDocument, type OpenApiDocument } from '../../src/ops/openapi';
 import type { ParameterObject } from '../../src/ops/openapi-types';
-import { toDeadLetterView } from '../../src/webhooks/routes';
+import { toAttemptView, toDeadLetterView } from '../../src/webhooks/routes';
 import { eventsQuery } from '../../src/events/schemas';
-import { deadLettersQuery, type deadLetter } from '../../src/webhooks/schemas';
+import {
+  deadLettersQuery,
+  type deadLetter,
+  type deliveryAttempt,
+} from '../../src/webhooks/schemas';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/service-harness';
 import { eventually, startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
 import { responseChecker, type ResponseChecker } from './openapi-check';
@@ -21,7 +29,9 @@ import oasSchema from './fixtures/oas-3.1-schema.json';
 const _viewsFitTheirSchemas: [
   (view: OnboardingView) => z.output<typeof onboarding>,
   (view: ReturnType<typeof toDeadLetterView>) => z.output<typeof deadLetter>,
-] = [(view) => view, (view) => view];
+  (view: ReturnType<typeof toHistoryView>) => z.output<typeof historyEntry>,
+  (view: ReturnType<typeof toAttemptView>) => z.output<typeof deliveryAttempt>,
+] = [(view) => view, (view) => view, (view) => view, (view) => view];
 
 describe('the OpenAPI document', () => {
   const document = openApiDocument(PUBLIC_URL);

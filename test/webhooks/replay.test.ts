@@ -162,6 +162,23 @@ describe('webhook replay', () => {
     expect(res.body.error).toMatchObject({ code: 'UNPROCESSABLE_ENTITY', field });
   });
 
+  it('sends, once WEBHOOK_URL is set, an event recorded while it was unset', async () => {
+    h = await startHarness({ env: { WEBHOOK_URL: '', WEBHOOK_SECRET: '' } });
+    const [onboardingId] = await completeSome(1);
+    const delivering = await startHarness({
+      store: { connection: h.redis!.anotherConnection(), prefix: h.redis!.prefix },
+      webhooks: { url: sink.url },
+    });
+    try {
+      const res = await delivering.api('post', '/v1/webhooks/replay').send(lastMinute());
+      expect(res.body.data).toEqual({ queued: 1 });
+      await sink.waitFor(1);
+      expect(JSON.parse(sink.received[0]!.body).data.onboarding_id).toBe(onboardingId);
+    } finally {
+      await delivering.close();
+    }
+  });
+
   it('refuses a replay without WEBHOOK_URL (409): there is nowhere to deliver', async () => {
     h = await startHarness({ env: { WEBHOOK_URL: '', WEBHOOK_SECRET: '' } });
     await completeSome(1);
