@@ -67,7 +67,8 @@ export function createRedisEventLog(redis: RedisClient, keys: WebhookQueueKeys):
           : '',
       ]);
       if (groups.length === 0) return 0;
-      return scripts.record(nowMs, Math.max(0, nowMs - FEED_RETENTION_MS), groups);
+      // At least 1: an exclusive range end of `(0-0` is refused by Redis.
+      return scripts.record(nowMs, Math.max(1, nowMs - FEED_RETENTION_MS), groups);
     },
 
     async read(query) {

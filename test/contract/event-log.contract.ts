@@ -126,6 +126,11 @@ export function describeEventLogContract(
         expect(second!.body).toBeNull();
       });
 
+      it('records at any time, even within 30 days of the epoch (nothing to trim yet)', async () => {
+        const early = await recorded(1000, false);
+        expect(ids(await events.read({ limit: 10 }))).toEqual([early.webhook_id]);
+      });
+
       it('has no position while empty', async () => {
         await expect(events.lastPosition()).resolves.toBeNull();
         await expect(events.read({ limit: 10 })).resolves.toEqual([]);
