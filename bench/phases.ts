@@ -13,7 +13,15 @@ import {
 } from './cpu-accounting';
 import { runEachPathOnce, runForDuration, runPaced, serialLatencies, type LoadRun } from './load';
 import { createBody, prepareOnboardings, type PreparedOnboarding } from './onboardings';
-import { countStatuses, meanKeyBytes, usedMemory, webhookQueueBytes } from './redis-memory';
+import { HISTORY_FIELD } from '../src/store/history-codec';
+import {
+  countStatuses,
+  eventFeedBytes,
+  meanFieldLength,
+  meanKeyBytes,
+  usedMemory,
+  webhookQueueBytes,
+} from './redis-memory';
 import { storeKeys } from '../src/store/keys';
 import type { Check } from './report';
 import { forEachLimit, percentiles, type Percentiles } from './stats';
@@ -81,8 +89,11 @@ export interface CallbackResult {
     pendingRecordBytes: number;
     completedBytesPerOnboarding: number;
     completedRecordBytes: number;
-    completedOutboxBytes: number;
+    /** The history text inside a completed record (its share of completedRecordBytes). */
+    completedHistoryChars: number;
     webhookQueueBytesPerCompleted: number;
+    /** Each completion's event in the feed and its deliveries (attempts), kept 30 days. */
+    eventFeedBytesPerCompleted: number;
   };
   checks: Check[];
 }
@@ -119,6 +130,7 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
   const count = timedCount(options, warmupLoad.perSecond);
   const memoryBefore = await usedMemory(redis);
   const queueBefore = await webhookQueueBytes(redis, prefix);
+  const feedBefore = await eventFeedBytes(redis, prefix);
   progress(`preparing ${count} onboardings (POST /v1/onboardings + simulator authenticate)`);
   const { onboardings: measured, createSeconds } = await prepare(count, 'callback');
   const memoryPending = await usedMemory(redis);
@@ -148,6 +160,7 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
 
   const memoryCompleted = await usedMemory(redis);
   const queueAfter = await webhookQueueBytes(redis, prefix);
+  const feedAfter = await eventFeedBytes(redis, prefix);
   const ids = [...warmup, ...measured].map((o) => o.onboardingId);
   const statuses = await countStatuses(redis, prefix, ids);
   const answered303 = load.statusCodes['303'] ?? 0;
@@ -167,8 +180,9 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
       pendingRecordBytes,
       completedBytesPerOnboarding: (memoryCompleted - memoryBefore) / count,
       completedRecordBytes: await meanKeyBytes(redis, sample.map(keys.record)),
-      completedOutboxBytes: await meanKeyBytes(redis, sample.map(keys.outbox)),
+      completedHistoryChars: await meanFieldLength(redis, sample.map(keys.record), HISTORY_FIELD),
       webhookQueueBytesPerCompleted: (queueAfter - queueBefore) / count,
+      eventFeedBytesPerCompleted: (feedAfter - feedBefore) / count,
     },
     checks: [
       {

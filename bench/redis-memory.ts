@@ -1,4 +1,5 @@
-// Redis-side figures: INFO memory, MEMORY USAGE of an onboarding's keys, and status counts.
+// Redis-side figures: INFO memory, MEMORY USAGE of an onboarding's keys and of the shared ones, and status
+// counts.
 import type Redis from 'ioredis';
 import { storeKeys } from '../src/store/keys';
 
@@ -18,13 +19,43 @@ export async function meanKeyBytes(redis: Redis, keys: readonly string[]): Promi
   return sizes.length === 0 ? 0 : sizes.reduce((a, b) => a + b, 0) / sizes.length;
 }
 
-/** Sum of MEMORY USAGE of the shared webhook queue keys. */
-export async function webhookQueueBytes(redis: Redis, prefix: string): Promise<number> {
-  const keys = Object.values(storeKeys(prefix).webhooks());
+async function bytesOf(redis: Redis, keys: readonly string[]): Promise<number> {
   const pipeline = redis.pipeline();
   for (const key of keys) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
   const replies = (await pipeline.exec()) ?? [];
   return replies.reduce((sum, [, v]) => sum + (typeof v === 'number' ? v : 0), 0);
+}
+
+/** The events feed's keys among the `{webhooks}` ones: the feed, each event's deliveries, the counter. */
+const FEED_KEYS: ReadonlySet<string> = new Set(['feed', 'log', 'queued']);
+
+function webhookKeys(prefix: string, feed: boolean): string[] {
+  return Object.entries(storeKeys(prefix).webhooks())
+    .filter(([name]) => FEED_KEYS.has(name) === feed)
+    .map(([, key]) => key);
+}
+
+/** Sum of MEMORY USAGE of the shared webhook queue keys. */
+export async function webhookQueueBytes(redis: Redis, prefix: string): Promise<number> {
+  return bytesOf(redis, webhookKeys(prefix, false));
+}
+
+/** Sum of MEMORY USAGE of the events feed and its deliveries (each event's attempts). */
+export async function eventFeedBytes(redis: Redis, prefix: string): Promise<number> {
+  return bytesOf(redis, webhookKeys(prefix, true));
+}
+
+/** Mean length of a hash field over these keys (HSTRLEN; 0 where it is absent). */
+export async function meanFieldLength(
+  redis: Redis,
+  keys: readonly string[],
+  field: string,
+): Promise<number> {
+  const pipeline = redis.pipeline();
+  for (const key of keys) pipeline.hstrlen(key, field);
+  const replies = (await pipeline.exec()) ?? [];
+  const lengths = replies.map(([, v]) => (typeof v === 'number' ? v : 0));
+  return lengths.length === 0 ? 0 : lengths.reduce((a, b) => a + b, 0) / lengths.length;
 }
 
 /** How many of these onboardings the store has in each status. */

@@ -186,9 +186,15 @@ async function measureAll(ctx: BenchContext): Promise<{ figures: Figure[]; check
       'B',
     ),
     figure(
-      'redis.completed_outbox',
-      'completed outbox (MEMORY USAGE)',
-      cb.memory.completedOutboxBytes,
+      'redis.completed_history',
+      'history text in a completed record (HSTRLEN)',
+      cb.memory.completedHistoryChars,
+      'B',
+    ),
+    figure(
+      'redis.feed_per_completed',
+      'events feed + deliveries per completed (MEMORY USAGE)',
+      cb.memory.eventFeedBytesPerCompleted,
       'B',
     ),
     figure(

@@ -29,6 +29,7 @@ import type { Brand } from './pages/brand';
 import { createPageChrome } from './pages/layout';
 import type { Storage } from './store/store';
 import { webhookRoutes } from './webhooks/routes';
+import { eventRoutes } from './events/routes';
 import type { SupermetricsClient } from './supermetrics/types';
 
 export interface AppDeps {
@@ -46,7 +47,7 @@ export interface AppDeps {
   returnUrlOrigins: readonly string[];
   /** Express "trust proxy" (null: no proxy in front). */
   trustProxy: number | readonly string[] | null;
-  /** Whether completions and expiries write webhook events (WEBHOOK_URL is set). */
+  /** Whether events are delivered as webhooks (WEBHOOK_URL is set); the feed records them always. */
   webhooksEnabled: boolean;
   /** Called after this instance enqueued a webhook (wakes its worker). */
   onWebhookEnqueued: () => void;
@@ -70,8 +71,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   if (deps.trustProxy !== null) app.set('trust proxy', deps.trustProxy);
 
-  const { onboardings, webhookQueue, reconcileSchedule, openLinks } = deps.storage;
-  const domain = { ...deps, onboardings, webhookQueue, reconcileSchedule, openLinks };
+  const { onboardings, webhookQueue, events, history, reconcileSchedule, openLinks } = deps.storage;
+  const parts = { onboardings, webhookQueue, events, history, reconcileSchedule, openLinks };
+  const domain = { ...deps, ...parts };
 
   const chrome = createPageChrome(deps.brand);
   const results = createResultPages(chrome);
@@ -144,7 +146,18 @@ export function createApp(deps: AppDeps): express.Express {
     express.json({ limit: '16kb', strict: true, inflate: false }),
   );
   app.use('/v1/onboardings', onboardingRoutes(createOnboardingService(domain)));
-  app.use('/v1/webhooks', webhookRoutes(webhookQueue, clock, deps.onWebhookEnqueued));
+  app.use(
+    '/v1/webhooks',
+    webhookRoutes({
+      queue: webhookQueue,
+      events,
+      onboardings,
+      clock,
+      webhooksEnabled: deps.webhooksEnabled,
+      onRequeued: deps.onWebhookEnqueued,
+    }),
+  );
+  app.use('/v1/events', eventRoutes({ events, onboardings, clock }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -181,6 +181,7 @@ export async function buildService(
         clock,
         logger,
         (result) => metrics.webhookDelivery(deliveryResults[result]),
+        storage.history,
       )
     : null;
 
@@ -211,7 +212,8 @@ export async function buildService(
   reconciler = createReconciler({
     ...deps,
     onboardings: storage.onboardings,
-    webhookQueue: storage.webhookQueue,
+    events: storage.events,
+    history: storage.history,
     reconcileSchedule: storage.reconcileSchedule,
     openLinks: storage.openLinks,
     intervalSeconds: config.reconcileIntervalSeconds,

@@ -29,7 +29,8 @@ export interface Config {
   redis: { url: string } | { clusterNodes: { host: string; port: number }[] } | null;
   supermetrics: { apiUrl: string; apiKey: string } | null;
   apiKeys: string[];
-  webhook: { url: string; secret: string; timeoutMs: number; concurrency: number } | null;
+  /** `secrets`: every delivery is signed with each (more than one while a secret is rotated). */
+  webhook: { url: string; secrets: string[]; timeoutMs: number; concurrency: number } | null;
   returnUrlOrigins: string[];
   reconcileIntervalSeconds: number;
   /** Share (0 < x <= 1) of the upstream's hourly request budget that reconciliation may use. */
@@ -104,7 +105,7 @@ function toConfig(v: Variables): Config {
       v.WEBHOOK_URL && v.WEBHOOK_SECRET
         ? {
             url: v.WEBHOOK_URL,
-            secret: v.WEBHOOK_SECRET,
+            secrets: v.WEBHOOK_SECRET,
             timeoutMs: v.WEBHOOK_TIMEOUT * 1000,
             concurrency: v.WEBHOOK_CONCURRENCY,
           }

@@ -14,7 +14,7 @@ describe('loadConfig: webhook delivery settings', () => {
   it('defaults to a 10 s timeout and 16 deliveries at once', () => {
     expect(loadConfig(WEBHOOK).webhook).toEqual({
       url: 'https://hooks.example.com/in',
-      secret: SECRET,
+      secrets: [SECRET],
       timeoutMs: 10000,
       concurrency: 16,
     });
@@ -89,6 +89,27 @@ describe('loadConfig: webhook delivery settings', () => {
       expect(problemsOf({ ...WEBHOOK, WEBHOOK_TIMEOUT: value })).toEqual([
         expect.stringMatching(/^WEBHOOK_TIMEOUT: /),
       ]);
+  });
+
+  it('reads several comma-separated WEBHOOK_SECRET values in order, for a rotation', () => {
+    const next = `whsec_${Buffer.alloc(32, 4).toString('base64')}`;
+    expect(
+      loadConfig({ ...WEBHOOK, WEBHOOK_SECRET: ` ${SECRET} , ${next} ` }).webhook?.secrets,
+    ).toEqual([SECRET, next]);
+  });
+
+  it('refuses a rotation list with a malformed or repeated secret, naming its place and never its value', () => {
+    const short = `whsec_${Buffer.alloc(8, 4).toString('base64')}`;
+    const [bad] = problemsOf({ ...WEBHOOK, WEBHOOK_SECRET: `${SECRET},${short}` });
+    expect(bad).toMatch(/^WEBHOOK_SECRET: secret 2 must hold 24 to 64 bytes/);
+    expect(bad).not.toContain(short);
+    expect(bad).not.toContain(SECRET);
+    expect(problemsOf({ ...WEBHOOK, WEBHOOK_SECRET: `${SECRET},${SECRET}` })).toEqual([
+      expect.stringMatching(/^WEBHOOK_SECRET: lists the same secret twice/),
+    ]);
+    expect(problemsOf({ ...WEBHOOK, WEBHOOK_SECRET: ' , ' })).toEqual([
+      'WEBHOOK_SECRET: must hold at least one whsec_ secret',
+    ]);
   });
 
   it('needs a valid WEBHOOK_SECRET with WEBHOOK_URL before any webhook exists', () => {

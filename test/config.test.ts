@@ -126,7 +126,7 @@ describe('loadConfig', () => {
       loadConfig({ WEBHOOK_URL: 'https://h.example.com', WEBHOOK_SECRET: SECRET }).webhook,
     ).toEqual({
       url: 'https://h.example.com',
-      secret: SECRET,
+      secrets: [SECRET],
       timeoutMs: 10000,
       concurrency: 16,
     });

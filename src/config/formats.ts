@@ -42,13 +42,24 @@ export const clusterNodes = list.transform((nodes, ctx) => {
 /** Standard Webhooks secrets: `whsec_` then base64 of 24 to 64 bytes. */
 export const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
-export const webhookSecret = text.superRefine((secret, ctx) => {
-  if (!WEBHOOK_SECRET_PATTERN.test(secret)) {
-    refuse(ctx, 'must be whsec_ followed by base64');
-    return;
-  }
+function webhookSecretProblem(secret: string): string | null {
+  if (!WEBHOOK_SECRET_PATTERN.test(secret)) return 'must be whsec_ followed by base64';
   const bytes = Buffer.from(secret.slice('whsec_'.length), 'base64').length;
-  if (bytes < 24 || bytes > 64) refuse(ctx, `must hold 24 to 64 bytes of key (has ${bytes})`);
+  if (bytes < 24 || bytes > 64) return `must hold 24 to 64 bytes of key (has ${bytes})`;
+  return null;
+}
+
+/**
+ * One or more comma-separated secrets: while a secret is rotated, every delivery is signed with each
+ * (README "Rotating the webhook secret"). A problem names the secret by its place, never its value.
+ */
+export const webhookSecrets = list.superRefine((secrets, ctx) => {
+  if (secrets.length === 0) refuse(ctx, 'must hold at least one whsec_ secret');
+  secrets.forEach((secret, i) => {
+    const problem = webhookSecretProblem(secret);
+    if (problem) refuse(ctx, secrets.length === 1 ? problem : `secret ${i + 1} ${problem}`);
+  });
+  if (new Set(secrets).size !== secrets.length) refuse(ctx, 'lists the same secret twice');
 });
 
 function originProblem(origin: string): string | null {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { simulatorVariables, SIMULATOR_SECRETS } from '../simulator/config';
 import { brandColor, brandName } from './brand-values';
-import { clusterNodes, origins, trustProxy, webhookSecret } from './formats';
+import { clusterNodes, origins, trustProxy, webhookSecrets } from './formats';
 import {
   baseUrl,
   flag,
@@ -47,7 +47,7 @@ export const receiverVariables = {
       .optional(),
   ),
   WEBHOOK_URL: variable(url(HTTP_URL, HTTP_URL_MESSAGE).optional()),
-  WEBHOOK_SECRET: variable(webhookSecret.optional()),
+  WEBHOOK_SECRET: variable(webhookSecrets.optional()),
   WEBHOOK_TIMEOUT: variable(seconds(1, 3600).default(10)),
   WEBHOOK_CONCURRENCY: variable(
     wholeNumber(1, 256, 'must be a whole number from 1 to 256').default(16),

@@ -7,7 +7,12 @@ import type { Logger } from '../lib/logger';
 import { changeLinks } from '../onboarding/links';
 import { sealStartToken } from '../onboarding/start-token';
 import { newLinkState } from '../onboarding/state';
-import type { OnboardingRecord, OnboardingStore, OpenLinkIndex } from '../store/store';
+import type {
+  OnboardingHistory,
+  OnboardingRecord,
+  OnboardingStore,
+  OpenLinkIndex,
+} from '../store/store';
 import { SupermetricsError } from '../supermetrics/errors';
 import type { LoginLink, SupermetricsClient } from '../supermetrics/types';
 
@@ -25,6 +30,7 @@ const FULL_PROBE_MS = 30_000;
 export interface LinkMakerDeps {
   onboardings: OnboardingStore;
   openLinks: OpenLinkIndex;
+  history: OnboardingHistory;
   client: SupermetricsClient;
   clock: Clock;
   random: RandomSource;

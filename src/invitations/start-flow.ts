@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger';
 import { linkEntry } from '../onboarding/new-onboarding';
 import { parseStartToken, startTokenMatches } from '../onboarding/start-token';
 import type {
+  HistoryEntry,
   OnboardingLink,
   OnboardingRecord,
   OnboardingStore,
@@ -200,6 +201,23 @@ export function createStartFlow(deps: StartFlowDeps) {
   }
 
   /**
+   * The history of a POST that sent its customer to a login page: start_opened, and link_created when
+   * the link was made for it (the newest of the stored record). Waiting rounds leave no entry.
+   */
+  async function recordOpened(answer: StartAnswer, openedMs: number): Promise<void> {
+    if (answer.kind !== 'login') return;
+    const entries: HistoryEntry[] = [
+      { type: 'start_opened', time: new Date(openedMs).toISOString() },
+    ];
+    const made = answer.record.links[0];
+    if (answer.outcome !== 'reused' && made)
+      entries.push({ type: 'link_created', time: made.created_time, link_id: made.link_id });
+    await deps.history.append(answer.record.onboarding_id, entries).catch((err: unknown) => {
+      deps.logger.warn({ err, onboarding_id: answer.record.onboarding_id }, 'history not written');
+    });
+  }
+
+  /**
    * POST: sends the customer on. `openerOrigin`: the page that opened this window through the SDK
    * (already checked against RETURN_URL_ORIGINS), remembered on the link for the result page.
    */
@@ -208,9 +226,12 @@ export function createStartFlow(deps: StartFlowDeps) {
     requestId: string,
     openerOrigin: string | null = null,
   ): Promise<StartAnswer> {
+    const openedMs = clock.now();
     const record = await find(token);
     if (!record) return { kind: 'unknown' };
-    return proceed(record, { token, requestId, openerOrigin });
+    const answer = await proceed(record, { token, requestId, openerOrigin });
+    await recordOpened(answer, openedMs);
+    return answer;
   }
 
   return { look, start };

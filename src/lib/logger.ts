@@ -19,11 +19,13 @@ export const REDACT_PATHS = [
   'redirect_verifier',
   'webhookSecret',
   'secret',
+  'secrets',
   '*.state',
   '*.link_verifier',
   '*.redirect_verifier',
   '*.apiKey',
   '*.secret',
+  '*.secrets',
 ];
 
 export interface LoggerOptions {

@@ -1,5 +1,5 @@
-// The one way an onboarding completes (callback or reconciliation): login fields + outbox event atomically,
-// then the event into the shared delivery queue.
+// The one way an onboarding completes (callback or reconciliation): login fields + its event atomically,
+// then the event into the events feed (and the shared delivery queue).
 import type { Clock } from '../lib/clock';
 import { sha256Hex } from '../lib/constant-time';
 import type { RandomSource } from '../lib/ids';
@@ -9,15 +9,16 @@ import type {
   CompleteResult,
   CompletedVia,
   Completion,
+  EventLog,
+  OnboardingHistory,
   OnboardingRecord,
   OnboardingStore,
   OpenLinkIndex,
   ReconcileSchedule,
-  WebhookQueue,
 } from '../store/store';
-import { loginCompletedEvent } from '../webhooks/events';
+import { newEventRef } from '../webhooks/events';
 import type { OnboardingMetrics } from './metrics';
-import { dropReconcileCheck, enqueueAfterChange } from './outbox-relay';
+import { dropReconcileCheck, recordAfterChange } from './outbox-relay';
 import { RETENTION_SECONDS } from './retention';
 
 export interface CompletionDeps {
@@ -25,9 +26,10 @@ export interface CompletionDeps {
   clock: Clock;
   random: RandomSource;
   logger: Logger;
-  /** Whether completions write a webhook event to the outbox. */
+  /** Whether events are delivered as webhooks (WEBHOOK_URL is set); the feed records them always. */
   webhooksEnabled: boolean;
-  webhookQueue: WebhookQueue;
+  /** The events feed (and, through it, the delivery queue). */
+  events: EventLog;
   /** Called after an event entered the queue (wakes this instance's worker). */
   onWebhookEnqueued: () => void;
   metrics?: OnboardingMetrics;
@@ -35,6 +37,8 @@ export interface CompletionDeps {
   reconcileSchedule: ReconcileSchedule;
   /** Our OPEN upstream links: a link leaves it when its onboarding ends. */
   openLinks: OpenLinkIndex;
+  /** The onboardings' histories (the links the receiver closes). */
+  history: OnboardingHistory;
 }
 
 /** `link` must already be verified as one of this onboarding's links and carry a login_id. */
@@ -55,9 +59,7 @@ export async function completeFromLink(
     completed_via: via,
     verifier_hash: sha256Hex(link.redirect_verifier),
   };
-  const event = deps.webhooksEnabled
-    ? loginCompletedEvent(record, completion, deps.clock, deps.random)
-    : null;
+  const event = newEventRef('login.completed', completion.completed_time, deps.random);
   const result = await deps.onboardings.completeOnboarding(
     record.onboarding_id,
     completion,
@@ -66,9 +68,9 @@ export async function completeFromLink(
   );
   if (result.outcome === 'completed') {
     deps.metrics?.onboardingTransition('completed');
-    // Only when the event is queued may the check go; otherwise the reconciler relays the outbox.
+    // Only when the event is recorded may the check go; otherwise the reconciler relays it.
     // From the callback the check is left to the reconciler, which keeps the callback's path short.
-    const queued = event ? await enqueueAfterChange(deps, record.onboarding_id, event, now) : true;
+    const recorded = await recordAfterChange(deps, result.record, event, now);
     // The login's link is CLOSED upstream now; any other OPEN link is closed by the reconciler,
     // brought forward so the slot it holds is freed at once.
     await deps.openLinks
@@ -77,7 +79,7 @@ export async function completeFromLink(
     const othersOpen = record.links.some((l) => l.status === 'OPEN' && l.link_id !== link.link_id);
     if (othersOpen)
       await deps.reconcileSchedule.scheduleCheck(record.onboarding_id, now).catch(() => {});
-    else if (queued && via === 'reconciliation')
+    else if (recorded && via === 'reconciliation')
       await dropReconcileCheck(deps, record.onboarding_id);
   }
   return result;

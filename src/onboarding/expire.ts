@@ -1,9 +1,9 @@
-// The one way an onboarding expires: status + onboarding.expired outbox event atomically, then the event
-// into the shared delivery queue (the same sequence as completion; the reconciler drops the check).
+// The one way an onboarding expires: status + its onboarding.expired event atomically, then the event
+// into the events feed and the delivery queue (the same sequence as completion; the check is dropped).
 import type { ExpireResult, OnboardingRecord } from '../store/store';
-import { onboardingExpiredEvent } from '../webhooks/events';
+import { newEventRef } from '../webhooks/events';
 import type { CompletionDeps } from './complete';
-import { dropReconcileCheck, enqueueAfterChange } from './outbox-relay';
+import { dropReconcileCheck, recordAfterChange } from './outbox-relay';
 import { RETENTION_SECONDS } from './retention';
 
 export async function expireOnboarding(
@@ -11,19 +11,18 @@ export async function expireOnboarding(
   record: OnboardingRecord,
 ): Promise<ExpireResult> {
   const now = deps.clock.now();
-  const event = deps.webhooksEnabled
-    ? onboardingExpiredEvent(record, deps.clock, deps.random)
-    : null;
+  const time = new Date(now).toISOString();
+  const event = newEventRef('onboarding.expired', time, deps.random);
   const result = await deps.onboardings.expireOnboarding(
     record.onboarding_id,
-    new Date(now).toISOString(),
+    time,
     event,
     RETENTION_SECONDS,
   );
   if (result.outcome === 'expired') {
     deps.metrics?.onboardingTransition('expired');
-    const queued = event ? await enqueueAfterChange(deps, record.onboarding_id, event, now) : true;
-    if (queued) await dropReconcileCheck(deps, record.onboarding_id);
+    const recorded = await recordAfterChange(deps, result.record, event, now);
+    if (recorded) await dropReconcileCheck(deps, record.onboarding_id);
   }
   return result;
 }

@@ -1,6 +1,9 @@
 // An onboarding's upstream links: which may still bring a login, and changing their bookkeeping on the
 // stored record (compare-and-set, so two instances never lose each other's change).
+import type { Clock } from '../lib/clock';
 import type {
+  HistoryEntry,
+  OnboardingHistory,
   OnboardingLink,
   OnboardingRecord,
   OnboardingStore,
@@ -42,11 +45,15 @@ export function applyLinkChanges(links: OnboardingLink[], changes: LinkChanges):
 export interface LinkBookDeps {
   onboardings: OnboardingStore;
   openLinks: OpenLinkIndex;
+  /** A link the receiver closes goes to its onboarding's history as link_closed. */
+  history: OnboardingHistory;
+  clock: Clock;
 }
 
 /**
  * Applies link changes to the stored record, whatever its status, re-reading on a conflict; links no
- * longer OPEN leave the open-link index. Resolves to the record as stored (null if it is gone).
+ * longer OPEN leave the open-link index, and an OPEN one now CLOSED is link_closed in the history.
+ * Resolves to the record as stored (null if it is gone).
  */
 export async function changeLinks(
   deps: LinkBookDeps,
@@ -54,6 +61,7 @@ export async function changeLinks(
   changes: LinkChanges,
 ): Promise<OnboardingRecord | null> {
   let current: OnboardingRecord | null = record;
+  let closedNow: string[] = [];
   for (let attempt = 0; current && attempt < CAS_ATTEMPTS; attempt++) {
     const links = applyLinkChanges(current.links, changes);
     const result = await deps.onboardings.updateOnboarding(
@@ -63,6 +71,9 @@ export async function changeLinks(
       false,
     );
     if (result.outcome === 'updated') {
+      closedNow = current.links
+        .filter((link) => link.status === 'OPEN' && changes[link.link_id]?.status === 'CLOSED')
+        .map((link) => link.link_id);
       current = result.record;
       break;
     }
@@ -73,5 +84,14 @@ export async function changeLinks(
     .filter(([, change]) => change.status !== undefined && change.status !== 'OPEN')
     .map(([linkId]) => ({ onboardingId: record.onboarding_id, linkId }));
   if (closed.length > 0) await deps.openLinks.untrack(closed);
+  if (closedNow.length > 0) {
+    const time = new Date(deps.clock.now()).toISOString();
+    const entries = closedNow.map((linkId): HistoryEntry => ({
+      type: 'link_closed',
+      time,
+      link_id: linkId,
+    }));
+    await deps.history.append(record.onboarding_id, entries).catch(() => false);
+  }
   return current;
 }

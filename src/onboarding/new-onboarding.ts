@@ -95,5 +95,6 @@ export function newOnboardingRecord(
     start_token_sealed: parts.startTokenSealed,
     link_lock_until: null,
     rev: 0,
+    events: [],
   };
 }

@@ -1,4 +1,4 @@
-// The integrator API's onboarding routes: /v1/onboardings (create, list, get, cancel).
+// The integrator API's onboarding routes: /v1/onboardings (create, list, get, history, cancel, start link).
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors';
 import type { AuthenticatedLocals } from '../http/auth';
@@ -11,7 +11,7 @@ import {
 } from './schemas';
 import { parseOrThrow } from '../http/request-schemas';
 import type { OnboardingService } from './service';
-import { toOnboardingView, toOnboardingViewWithStartUrl } from './view';
+import { toHistoryView, toOnboardingView, toOnboardingViewWithStartUrl } from './view';
 
 function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.headers['idempotency-key'];
@@ -59,6 +59,12 @@ export function onboardingRoutes(service: OnboardingService): Router {
   router.get('/:onboardingId', async (req, res) => {
     assertOnboardingId(req.params.onboardingId);
     sendData(req, res, 200, toOnboardingView(await service.getOnboarding(req.params.onboardingId)));
+  });
+
+  router.get('/:onboardingId/history', async (req, res) => {
+    assertOnboardingId(req.params.onboardingId);
+    const history = await service.getHistory(req.params.onboardingId);
+    sendData(req, res, 200, history.entries.map(toHistoryView), { omitted: history.omitted });
   });
 
   router.post('/:onboardingId/start-link', async (req, res) => {

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import { dataAnswer, pageAnswer } from '../http/envelope-schemas';
 import { pageQuery } from '../http/request-schemas';
 import { LINK_ID_PATTERN } from '../supermetrics/types';
+import { WEBHOOK_ID_PATTERN } from '../webhooks/schemas';
 import { metadataProblem } from './metadata';
 
 export { METADATA_MAX_BYTES } from './metadata';
@@ -105,6 +106,10 @@ export const onboarding = z
       .strictObject({ code: z.string(), message: z.string(), time: isoTime })
       .meta({ description: 'The last failed callback of a pending onboarding.' })
       .nullable(),
+    webhook_ids: z.array(z.string().regex(WEBHOOK_ID_PATTERN)).meta({
+      description:
+        'The webhook-id of each event the onboarding raised (login.completed, onboarding.expired), oldest first: GET /v1/webhooks/{webhook_id} shows its deliveries.',
+    }),
   })
   .meta({ description: 'An onboarding. The state value is never returned.' });
 
@@ -121,6 +126,56 @@ export const onboardingWithStartUrl = onboarding
 export const onboardingAnswer = dataAnswer(onboarding);
 export const onboardingWithStartUrlAnswer = dataAnswer(onboardingWithStartUrl);
 export const onboardingPage = pageAnswer(onboarding);
+
+const linkId = z.string().regex(LINK_ID_PATTERN);
+const webhookId = z.string().regex(WEBHOOK_ID_PATTERN);
+
+/** One entry of an onboarding's history (toHistoryView). */
+export const historyEntry = z
+  .union([
+    z.strictObject({
+      type: z.enum(['created', 'start_opened', 'expired', 'cancelled']),
+      time: isoTime,
+    }),
+    z.strictObject({
+      type: z.enum(['link_created', 'link_closed']),
+      time: isoTime,
+      link_id: linkId,
+    }),
+    z.strictObject({ type: z.literal('callback_failed'), time: isoTime, code: z.string() }),
+    z.strictObject({
+      type: z.literal('completed'),
+      time: isoTime,
+      completed_via: z.enum(['callback', 'reconciliation']),
+      link_id: linkId,
+    }),
+    z.strictObject({
+      type: z.enum(['webhook_delivered', 'webhook_failed']),
+      time: isoTime,
+      webhook_id: webhookId,
+      status: z.int().min(100).max(999),
+    }),
+    z.strictObject({
+      type: z.literal('webhook_failed'),
+      time: isoTime,
+      webhook_id: webhookId,
+      error: z.string().meta({ description: 'Why no answer came.' }),
+    }),
+  ])
+  .meta({
+    description:
+      'start_opened: the customer pressed Continue on the start page and was sent to a login page. link_closed: the receiver closed the link.',
+  });
+
+export const historyAnswer = z.strictObject({
+  meta: z.strictObject({
+    request_id: z.string(),
+    omitted: z.int().min(0).meta({
+      description: 'Entries left out between the first and the newest (at most 100 are kept).',
+    }),
+  }),
+  data: z.array(historyEntry).meta({ description: 'Oldest first.' }),
+});
 
 export function assertOnboardingId(id: string): void {
   if (!ONBOARDING_ID_PATTERN.test(id)) throw new AppError('NOT_FOUND', 'No such onboarding.');

@@ -6,7 +6,9 @@ import type { Logger } from '../lib/logger';
 import type { RandomSource } from '../lib/ids';
 import type { SupermetricsClient } from '../supermetrics/types';
 import type {
+  History,
   ListPage,
+  OnboardingHistory,
   OnboardingRecord,
   OnboardingStore,
   OpenLinkIndex,
@@ -44,6 +46,8 @@ export interface OnboardingServiceDeps {
   reconcileIntervalSeconds: number;
   /** Our OPEN upstream links (recycling at the link limit). */
   openLinks: OpenLinkIndex;
+  /** The onboardings' histories: read by GET …/history, and the links cancelling closes. */
+  history: OnboardingHistory;
 }
 
 export interface CreateContext {
@@ -329,9 +333,17 @@ export function createOnboardingService(deps: OnboardingServiceDeps) {
     });
   }
 
+  /** The onboarding's history, oldest first (its first entry and the newest). */
+  async function getHistory(onboardingId: string): Promise<History> {
+    const history = await deps.history.read(onboardingId).catch(storeUnavailable);
+    if (!history) throw new AppError('NOT_FOUND', 'No such onboarding.');
+    return history;
+  }
+
   return {
     createOnboarding,
     getOnboarding,
+    getHistory,
     listOnboardings,
     cancelOnboarding,
     reissueStartLink,

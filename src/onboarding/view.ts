@@ -1,6 +1,7 @@
 // The wire form of an onboarding (README "Integrator API", Onboarding): the stored record without its
-// secrets' hashes and bookkeeping; the start link only where the API shows it (creation, re-issue).
-import type { OnboardingRecord, UpstreamLinkStatus } from '../store/store';
+// secrets' hashes and bookkeeping; the start link only where the API shows it (creation, re-issue); and
+// of its history's entries.
+import type { HistoryEntry, OnboardingRecord, UpstreamLinkStatus } from '../store/store';
 
 export interface OnboardingLinkView {
   link_id: string;
@@ -29,7 +30,7 @@ export type OnboardingView = Pick<
   | 'login_username'
   | 'login_time'
   | 'last_error'
-> & { links: OnboardingLinkView[] };
+> & { links: OnboardingLinkView[]; webhook_ids: string[] };
 
 export function toOnboardingView(record: OnboardingRecord): OnboardingView {
   return {
@@ -59,6 +60,7 @@ export function toOnboardingView(record: OnboardingRecord): OnboardingView {
     login_username: record.login_username,
     login_time: record.login_time,
     last_error: record.last_error,
+    webhook_ids: record.events.map((event) => event.webhook_id),
   };
 }
 
@@ -68,4 +70,11 @@ export function toOnboardingViewWithStartUrl(
   startUrl: string | null,
 ): OnboardingView & { start_url: string | null } {
   return { ...toOnboardingView(record), start_url: startUrl };
+}
+
+/** A history entry on the wire: a failed delivery carries the status it got, or the error instead. */
+export function toHistoryView(entry: HistoryEntry) {
+  if (entry.type !== 'webhook_failed') return entry;
+  const { status, error, ...rest } = entry;
+  return status !== null ? { ...rest, status } : { ...rest, error: error ?? '' };
 }

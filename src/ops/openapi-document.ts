@@ -6,6 +6,7 @@ import { headerComponents, responseComponents } from './openapi-responses';
 import { componentSchemas } from './openapi-schemas';
 import type { OpenApiDocument } from './openapi-types';
 import { webhookPaths } from './openapi-webhook-paths';
+import { eventPaths } from './openapi-event-paths';
 
 export type { OpenApiDocument } from './openapi-types';
 
@@ -21,11 +22,15 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
     servers: [{ url: publicUrl }],
     tags: [
       { name: 'onboardings', description: 'Create, read, list and cancel onboardings.' },
-      { name: 'webhooks', description: 'Dead letters of the webhook delivery queue.' },
+      {
+        name: 'webhooks',
+        description: "Each webhook's deliveries, replay, and the delivery queue's dead letters.",
+      },
+      { name: 'events', description: 'The events feed, for systems that poll instead.' },
       { name: 'operations', description: 'Health and readiness probes (no authentication).' },
     ],
     security: [{ bearerAuth: [] }],
-    paths: { ...onboardingPaths(), ...webhookPaths(), ...probePaths() },
+    paths: { ...onboardingPaths(), ...webhookPaths(), ...eventPaths(), ...probePaths() },
     components: {
       securitySchemes: {
         bearerAuth: {

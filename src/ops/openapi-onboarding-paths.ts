@@ -1,4 +1,4 @@
-// The document's /v1/onboardings operations: create, list, get, cancel and a new start link.
+// The document's /v1/onboardings operations: create, list, get, history, cancel and a new start link.
 import { listOnboardingsQuery } from '../onboarding/schemas';
 import { queryParameters } from './openapi-parameters';
 import { errorResponse, jsonResponse, shared } from './openapi-responses';
@@ -105,10 +105,28 @@ function reissueStartLink(): OperationObject {
   };
 }
 
+function getOnboardingHistory(): OperationObject {
+  return {
+    operationId: 'getOnboardingHistory',
+    summary:
+      'What happened to one onboarding, oldest first: at most 100 entries (the first and the newest), meta.omitted counting the rest.',
+    tags: ['onboardings'],
+    parameters: [onboardingIdParameter],
+    responses: {
+      '200': jsonResponse('The history', 'OnboardingHistoryAnswer'),
+      '401': shared.unauthorized,
+      '404': shared.notFound,
+      '429': shared.tooMany,
+      '503': shared.unavailable,
+    },
+  };
+}
+
 export function onboardingPaths(): PathItems {
   return {
     '/v1/onboardings': { post: createOnboarding(), get: listOnboardings() },
     '/v1/onboardings/{onboarding_id}': { get: getOnboarding() },
+    '/v1/onboardings/{onboarding_id}/history': { get: getOnboardingHistory() },
     '/v1/onboardings/{onboarding_id}/cancel': { post: cancelOnboarding() },
     '/v1/onboardings/{onboarding_id}/start-link': { post: reissueStartLink() },
   };

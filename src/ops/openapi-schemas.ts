@@ -2,19 +2,31 @@
 import { errorEnvelope, listMeta, meta } from '../http/envelope-schemas';
 import {
   createOnboardingBody,
+  historyAnswer,
+  historyEntry,
   onboarding,
   onboardingAnswer,
   onboardingPage,
   onboardingWithStartUrl,
   onboardingWithStartUrlAnswer,
 } from '../onboarding/schemas';
-import { deadLetter, deadLetterPage, redeliverAnswer } from '../webhooks/schemas';
+import { eventsPage, feedItem } from '../events/schemas';
+import {
+  deadLetter,
+  deadLetterPage,
+  eventBody,
+  redeliverAnswer,
+  replayAnswer,
+  replayBody,
+  webhookDeliveries,
+  webhookDeliveriesAnswer,
+} from '../webhooks/schemas';
 import { alive, notReady, ready } from './health-schemas';
 import { namedSchemas } from './openapi-json-schema';
 import { ref, type SchemaObject } from './openapi-types';
 
 /** Request bodies, documented as the input they accept (defaults optional). */
-const requestSchemas = { CreateOnboardingRequest: createOnboardingBody };
+const requestSchemas = { CreateOnboardingRequest: createOnboardingBody, ReplayRequest: replayBody };
 
 /** Answers, documented as the output the service sends. */
 const answerSchemas = {
@@ -26,9 +38,17 @@ const answerSchemas = {
   OnboardingPage: onboardingPage,
   OnboardingWithStartUrl: onboardingWithStartUrl,
   OnboardingWithStartUrlAnswer: onboardingWithStartUrlAnswer,
+  HistoryEntry: historyEntry,
+  OnboardingHistoryAnswer: historyAnswer,
   DeadLetter: deadLetter,
   DeadLetterPage: deadLetterPage,
   RedeliverAnswer: redeliverAnswer,
+  EventBody: eventBody,
+  WebhookDeliveries: webhookDeliveries,
+  WebhookDeliveriesAnswer: webhookDeliveriesAnswer,
+  ReplayAnswer: replayAnswer,
+  FeedItem: feedItem,
+  EventsPage: eventsPage,
   Alive: alive,
   Ready: ready,
   NotReady: notReady,

@@ -131,11 +131,21 @@ async function drop(deps: CheckDeps, onboardingId: string): Promise<'dropped'> {
 
 /**
  * The onboarding ended (here or elsewhere, perhaps a moment ago by a callback whose process then
- * died): its outbox goes into the queue before the check that guarantees it is dropped.
+ * died): its events go into the queue before the check that guarantees them is dropped. `record` is
+ * the onboarding as last read (null: it is gone, and nothing is left to relay).
  */
-async function relayAndDrop(deps: CheckDeps, onboardingId: string): Promise<'dropped'> {
-  await relayOutbox(deps, onboardingId, deps.clock.now());
+async function relayAndDrop(
+  deps: CheckDeps,
+  onboardingId: string,
+  record: OnboardingRecord | null,
+): Promise<'dropped'> {
+  if (record) await relayOutbox(deps, record, deps.clock.now());
   return drop(deps, onboardingId);
+}
+
+/** A change's result: the record it found, if any. */
+function recordOf(result: { outcome: string; record?: OnboardingRecord }): OnboardingRecord | null {
+  return result.record ?? null;
 }
 
 async function expire(deps: CheckDeps, record: OnboardingRecord, why: string): Promise<void> {
@@ -146,7 +156,7 @@ async function expire(deps: CheckDeps, record: OnboardingRecord, why: string): P
       'onboarding expired',
     );
   } else {
-    await relayAndDrop(deps, record.onboarding_id);
+    await relayAndDrop(deps, record.onboarding_id, recordOf(result));
   }
 }
 
@@ -202,7 +212,7 @@ async function finishEnded(deps: CheckDeps, record: OnboardingRecord): Promise<C
     const current = (await deps.onboardings.getOnboarding(record.onboarding_id)) ?? record;
     await changeLinks(deps, current, { [loginLink.link_id]: { status: 'CLOSED' } });
   }
-  return relayAndDrop(deps, record.onboarding_id);
+  return relayAndDrop(deps, record.onboarding_id, record);
 }
 
 function loginMatches(record: OnboardingRecord, link: LoginLink): boolean {
@@ -271,7 +281,8 @@ async function completeFrom(
   link: LoginLink,
 ): Promise<CheckOutcome> {
   const result = await completeFromLink(deps, record, link, 'reconciliation');
-  if (result.outcome !== 'completed') return relayAndDrop(deps, record.onboarding_id);
+  if (result.outcome !== 'completed')
+    return relayAndDrop(deps, record.onboarding_id, recordOf(result));
   deps.logger.info(
     { onboarding_id: record.onboarding_id, link_id: link.link_id },
     'reconciliation completed an onboarding whose browser never came back',

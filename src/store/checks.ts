@@ -38,6 +38,11 @@ export function attempts(count: number): number {
   return wholeNumber(count, 0, 'attempts must be a whole number, 0 or more.');
 }
 
+/** A replay's queueing mark (EventLog.replayMark). */
+export function replayMark(mark: number): number {
+  return wholeNumber(mark, 0, 'mark must be a whole number, 0 or more.');
+}
+
 export function budgetCap(cap: number): number {
   return wholeNumber(cap, 0, 'cap must be a whole number, 0 or more.');
 }
@@ -45,6 +50,13 @@ export function budgetCap(cap: number): number {
 /** A compare-and-set revision: 0 for a record never updated. */
 export function revision(rev: number): number {
   return wholeNumber(rev, 0, 'expectedRev must be a whole number, 0 or more.');
+}
+
+/** How many feed entries one read returns at most. */
+export const MAX_READ = 1000;
+
+export function readLimit(limit: number): number {
+  return wholeNumber(limit, 1, `limit must be an integer from 1 to ${MAX_READ}.`, MAX_READ);
 }
 
 export function listLimit(limit: number): number {

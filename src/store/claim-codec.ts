@@ -1,4 +1,4 @@
-// Idempotency claims and outbox events as stored strings, shared by both onboarding stores.
+// Idempotency claims as stored strings (shared by both onboarding stores), and the previous release's outbox events.
 import type { OutboxEvent } from './store';
 
 /** The claim value, written with a fixed key order so a script can match its prefix without cjson. */
@@ -16,10 +16,7 @@ export function decodeClaim(value: string): { onboardingId: string; fingerprint:
   return { onboardingId: parsed.onboarding_id, fingerprint: parsed.fingerprint };
 }
 
-export function encodeOutboxEvent(event: OutboxEvent): string {
-  return JSON.stringify({ webhook_id: event.webhook_id, body: event.body });
-}
-
+/** An outbox entry as the previous release wrote it: `{webhook_id, body}` JSON. */
 export function decodeOutboxEvent(value: string): OutboxEvent {
   const parsed = JSON.parse(value) as OutboxEvent;
   return { webhook_id: parsed.webhook_id, body: parsed.body };

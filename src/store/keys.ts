@@ -1,4 +1,4 @@
-// Redis key names: one prefix, and a hash tag per onboarding so its record and outbox share a slot.
+// Redis key names: one prefix, and a hash tag per onboarding so all of an onboarding's keys share a slot.
 import { InvalidKeyError } from './errors';
 
 export const DEFAULT_PREFIX = 'llr';
@@ -25,13 +25,16 @@ export function checkKeyPart(kind: string, part: unknown): string {
 export interface StoreKeys {
   /** HASH: the onboarding record. */
   record(onboardingId: string): string;
-  /** LIST: webhook events written by the completion, oldest first. */
+  /** LIST: webhook events the previous release wrote with a completion or expiry, oldest first. */
   outbox(onboardingId: string): string;
   /** ZSET: every onboarding id, scored by created_time in ms (a slot of its own). */
   index(): string;
   /** STRING: an Idempotency-Key claim (a slot of its own). */
   idempotency(key: string): string;
-  /** The webhook queue's keys: all under one `{webhooks}` hash tag, so every queue script is one slot. */
+  /**
+   * The webhook queue's and the events feed's keys: all under one `{webhooks}` hash tag, so every
+   * queue and feed script is one slot.
+   */
   webhooks(): WebhookQueueKeys;
   /** The reconciliation schedule's keys: all under one `{reconcile}` hash tag (one slot). */
   reconcile(): ReconcileKeys;
@@ -63,6 +66,12 @@ export interface WebhookQueueKeys {
   deadEvents: string;
   /** ZSET: delivered webhook_id, scored by delivery time, kept a week so a relay never re-adds one. */
   delivered: string;
+  /** STREAM: the events feed, one entry per event (`w` webhook_id, `o` onboarding, `t` type). */
+  feed: string;
+  /** HASH: webhook_id → its feed position, delivery state and attempts (see event-log-codec.ts). */
+  log: string;
+  /** STRING: counts queueings of recorded events, so a replay can tell what was queued since it began. */
+  queued: string;
 }
 
 export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
@@ -96,5 +105,8 @@ function webhookQueueKeys(base: string): WebhookQueueKeys {
     dead: `${base}:dead`,
     deadEvents: `${base}:dead-events`,
     delivered: `${base}:delivered`,
+    feed: `${base}:feed`,
+    log: `${base}:log`,
+    queued: `${base}:queued`,
   };
 }

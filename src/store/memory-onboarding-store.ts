@@ -2,8 +2,9 @@
 import * as check from './checks';
 import { INDEX_RETENTION_MS } from './retention';
 import type { Clock } from '../lib/clock';
-import { decodeClaim, decodeOutboxEvent, encodeClaim, encodeOutboxEvent } from './claim-codec';
+import { decodeClaim, encodeClaim } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
+import { appendHistory, encodeHistoryEntry } from './history-codec';
 import { storeKeys, type StoreKeys } from './keys';
 import {
   compareNewestFirst,
@@ -17,13 +18,14 @@ import {
   applyChanges,
   completionChanges,
   decodeRecord,
+  encodeEventRef,
   encodeLastError,
   encodeRecord,
   isLinkOf,
   updateChanges,
   type HashFields,
 } from './record-codec';
-import type { OnboardingRecord, OnboardingStore, OutboxEvent } from './store';
+import type { EventRef, OnboardingRecord, OnboardingStore } from './store';
 
 interface Expiring<T> {
   value: T;
@@ -34,6 +36,8 @@ interface Expiring<T> {
 export interface MemoryOnboardingStore extends OnboardingStore {
   /** Seconds until the record expires (rounded up), or null when there is none: for tests. */
   ttlSecondsOf(onboardingId: string): number | null;
+  /** The live record's stored fields (the memory history edits them in place), if it exists. */
+  storedFields(onboardingId: string): HashFields | undefined;
 }
 
 /**
@@ -45,23 +49,13 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
   // Keys are built and checked exactly as in Redis, so unsafe ids fail the same way.
   const keys: StoreKeys = storeKeys();
   const records = new Map<string, Expiring<HashFields>>();
-  const outboxes = new Map<string, Expiring<string[]>>();
   const claims = new Map<string, Expiring<string>>();
   const index = new Map<string, number>();
 
-  /** Adds the event (if any) to the outbox, which lives as long as its record, as the scripts do. */
-  function appendToOutbox(
-    onboardingId: string,
-    event: OutboxEvent | null,
-    expiresAt: number,
-  ): void {
-    const outboxKey = keys.outbox(onboardingId);
-    const outbox = live(outboxes, outboxKey) ?? { value: [], expiresAt: 0 };
-    if (event !== null) outbox.value.push(encodeOutboxEvent(event));
-    if (outbox.value.length > 0) {
-      outbox.expiresAt = expiresAt;
-      outboxes.set(outboxKey, outbox);
-    }
+  /** Appends the event (if any) to the record's events, as the scripts do. */
+  function addEvent(fields: HashFields, encoded: string | null): void {
+    if (encoded === null) return;
+    fields.events = fields.events === undefined ? encoded : `${fields.events},${encoded}`;
   }
 
   /** Pending → another status with these fields and a new TTL (the cancel and expire scripts' common part). */
@@ -81,6 +75,10 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
     applyChanges(stored.value, { set, remove: [] });
     stored.expiresAt = expiry(ttlSeconds);
     return { stored };
+  }
+
+  function encodedEvent(event: EventRef | null): string | null {
+    return event === null ? null : encodeEventRef(event);
   }
 
   function readRecord(onboardingId: string): OnboardingRecord | null {
@@ -105,7 +103,7 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
   /** Drops what has expired, as Redis would, so a long-running sandbox does not grow forever. */
   function sweepExpired(): void {
     const now = clock.now();
-    for (const map of [records, outboxes, claims] as Map<string, Expiring<unknown>>[]) {
+    for (const map of [records, claims] as Map<string, Expiring<unknown>>[]) {
       for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
     }
     const oldest = now - INDEX_RETENTION_MS;
@@ -153,6 +151,13 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
     async completeOnboarding(onboardingId, completion, event, completedTtlSeconds) {
       const key = keys.record(onboardingId);
       check.ttlSeconds('completedTtlSeconds', completedTtlSeconds);
+      const encoded = encodedEvent(event);
+      const entry = encodeHistoryEntry({
+        type: 'completed',
+        time: completion.completed_time,
+        completed_via: completion.completed_via,
+        link_id: completion.link_id,
+      });
       const stored = live(records, key);
       const record = stored && decodeRecord(stored.value);
       if (!stored || !record) return { outcome: 'not_found' };
@@ -164,8 +169,9 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
         return { outcome: 'not_pending', record };
       }
       applyChanges(stored.value, completionChanges(completion));
+      addEvent(stored.value, encoded);
+      appendHistory(stored.value, [entry]);
       stored.expiresAt = expiry(completedTtlSeconds);
-      appendToOutbox(onboardingId, event, stored.expiresAt);
       return { outcome: 'completed', record: readRecord(onboardingId) as OnboardingRecord };
     },
 
@@ -184,24 +190,36 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
     },
 
     async recordFailure(onboardingId, error) {
+      const entry = encodeHistoryEntry({
+        type: 'callback_failed',
+        time: error.time,
+        code: error.code,
+      });
       const stored = live(records, keys.record(onboardingId));
-      if (stored?.value.status === 'pending') stored.value.last_error = encodeLastError(error);
+      if (!stored) return;
+      appendHistory(stored.value, [entry]);
+      if (stored.value.status === 'pending') stored.value.last_error = encodeLastError(error);
     },
 
     async cancelOnboarding(onboardingId, time, ttlSeconds) {
+      const entry = encodeHistoryEntry({ type: 'cancelled', time });
       const ended = endPending(
         onboardingId,
         { status: 'cancelled', cancelled_time: time },
         ttlSeconds,
       );
       if ('outcome' in ended) return ended;
+      appendHistory(ended.stored.value, [entry]);
       return { outcome: 'cancelled', record: readRecord(onboardingId) as OnboardingRecord };
     },
 
     async expireOnboarding(onboardingId, time, event, ttlSeconds) {
+      const encoded = encodedEvent(event);
+      const entry = encodeHistoryEntry({ type: 'expired', time });
       const ended = endPending(onboardingId, { status: 'expired', expired_time: time }, ttlSeconds);
       if ('outcome' in ended) return ended;
-      appendToOutbox(onboardingId, event, ended.stored.expiresAt);
+      addEvent(ended.stored.value, encoded);
+      appendHistory(ended.stored.value, [entry]);
       return { outcome: 'expired', record: readRecord(onboardingId) as OnboardingRecord };
     },
 
@@ -226,8 +244,13 @@ export function createMemoryOnboardingStore(clock: Clock): MemoryOnboardingStore
     },
 
     async readOutbox(onboardingId) {
-      const outbox = live(outboxes, keys.outbox(onboardingId));
-      return (outbox?.value ?? []).map(decodeOutboxEvent);
+      keys.outbox(onboardingId);
+      // Only the previous release wrote outboxes, and memory keeps nothing from one run to the next.
+      return [];
+    },
+
+    storedFields(onboardingId) {
+      return live(records, keys.record(onboardingId))?.value;
     },
 
     ttlSecondsOf(onboardingId) {

@@ -1,7 +1,21 @@
-// The webhook queue in memory, for sandbox mode: the Redis queue's semantics with Maps, one call at a time.
+// The webhook queue in memory, for sandbox mode: the Redis queue's semantics with Maps, one call at a time;
+// its state is shared with the in-memory events feed (memory-event-log.ts).
 import * as check from './checks';
 import { DELIVERED_RETENTION_MS } from './retention';
-import type { DeadLetter, QueuedWebhook, WebhookQueue } from './store';
+import {
+  encodeAttempt,
+  MAX_LOGGED_ATTEMPTS,
+  storedAttempt,
+  type LogEntry,
+} from './event-log-codec';
+import type {
+  DeadLetter,
+  DeliveryAttempt,
+  DeliveryState,
+  EventType,
+  QueuedWebhook,
+  WebhookQueue,
+} from './store';
 import {
   compareDeadLettersNewestFirst,
   deadLetterComesAfter,
@@ -20,17 +34,76 @@ interface DeadEntry {
 
 const NO_PROGRESS: DeliveryProgress = { attempts: 0, last_error: null };
 
+/** One feed entry in memory: the Redis stream entry's fields. */
+export interface MemoryFeedItem {
+  position: string;
+  webhookId: string;
+  onboardingId: string;
+  type: EventType;
+  body: string | null;
+}
+
+/**
+ * The queue's and the events feed's state, shared by the memory queue and the memory event log as the
+ * `{webhooks}` keys are by their Redis scripts.
+ */
+export interface MemoryWebhookState {
+  due: Map<string, number>;
+  entries: Map<string, QueueEntry>;
+  /** Queued or dead webhooks' attempts and last error (the `attempts` hash); absent means none yet. */
+  progress: Map<string, DeliveryProgress>;
+  dead: Map<string, DeadEntry>;
+  delivered: Map<string, number>;
+  /** The feed, oldest first. */
+  feed: MemoryFeedItem[];
+  /** webhook_id → its log entry (the `log` hash). */
+  log: Map<string, LogEntry>;
+  /** The queueing counter (the `queued` string). */
+  queued: { count: number };
+}
+
+export function newMemoryWebhookState(): MemoryWebhookState {
+  return {
+    due: new Map(),
+    entries: new Map(),
+    progress: new Map(),
+    dead: new Map(),
+    delivered: new Map(),
+    feed: [],
+    log: new Map(),
+    queued: { count: 0 },
+  };
+}
+
+/**
+ * For an event the feed recorded: sets its delivery state, appends the attempt (the newest
+ * MAX_LOGGED_ATTEMPTS kept) and sets its queueing mark, as the scripts' log_delivery does. Whether the
+ * feed holds it.
+ */
+export function logDelivery(
+  state: MemoryWebhookState,
+  webhookId: string,
+  change: { state?: DeliveryState; attempt?: DeliveryAttempt; mark?: number },
+): boolean {
+  const entry = state.log.get(webhookId);
+  if (!entry) return false;
+  if (change.state) entry.state = change.state;
+  if (change.attempt) {
+    entry.attempts.push(storedAttempt(change.attempt));
+    if (entry.attempts.length > MAX_LOGGED_ATTEMPTS) entry.attempts.shift();
+  }
+  if (change.mark !== undefined) entry.mark = change.mark;
+  return true;
+}
+
 /**
  * Mirrors the Redis layout (a due set of `w:` members, entries apart from attempts). No method
  * awaits before it is done, so each call is atomic, as a script is in Redis.
  */
-export function createMemoryWebhookQueue(): WebhookQueue {
-  const due = new Map<string, number>();
-  const entries = new Map<string, QueueEntry>();
-  /** Queued or dead webhooks' attempts and last error (the `attempts` hash); absent means none yet. */
-  const progress = new Map<string, DeliveryProgress>();
-  const dead = new Map<string, DeadEntry>();
-  const delivered = new Map<string, number>();
+export function createMemoryWebhookQueue(
+  state: MemoryWebhookState = newMemoryWebhookState(),
+): WebhookQueue {
+  const { due, entries, progress, dead, delivered } = state;
 
   function progressOf(webhookId: string): DeliveryProgress {
     return progress.get(webhookId) ?? NO_PROGRESS;
@@ -42,7 +115,7 @@ export function createMemoryWebhookQueue(): WebhookQueue {
       check.timeMs('nowMs', nowMs);
       events.forEach((event) => check.webhookId(event.webhook_id));
       for (const { webhook_id: id, body } of events) {
-        if (entries.has(id) || dead.has(id) || delivered.has(id)) continue;
+        if (entries.has(id) || dead.has(id) || delivered.has(id) || state.log.has(id)) continue;
         entries.set(id, { webhook_id: id, onboarding_id: onboardingId, body, enqueued_at: nowMs });
         progress.delete(id);
         due.set(webhookMember(id), nowMs);
@@ -72,31 +145,36 @@ export function createMemoryWebhookQueue(): WebhookQueue {
       return webhooks;
     },
 
-    async ackWebhook(webhookId, nowMs) {
+    async ackWebhook(webhookId, nowMs, attempt) {
       const id = check.webhookId(webhookId);
       check.timeMs('nowMs', nowMs);
+      if (attempt) encodeAttempt(attempt);
       due.delete(webhookMember(id));
       if (entries.delete(id)) progress.delete(id);
-      delivered.set(id, nowMs);
+      if (!logDelivery(state, id, { state: 'delivered', attempt })) delivered.set(id, nowMs);
       const forgetBefore = nowMs - DELIVERED_RETENTION_MS;
       for (const [other, at] of delivered) if (at < forgetBefore) delivered.delete(other);
     },
 
-    async rescheduleWebhook(webhookId, atMs, attempts, lastError) {
+    async rescheduleWebhook(webhookId, atMs, attempts, lastError, attempt) {
       const id = check.webhookId(webhookId);
       check.timeMs('atMs', atMs);
       check.attempts(attempts);
+      if (attempt) encodeAttempt(attempt);
       if (!entries.has(id)) return;
       progress.set(id, { attempts, last_error: lastError });
       due.set(webhookMember(id), atMs);
+      logDelivery(state, id, { attempt });
     },
 
-    async deadLetterWebhook(webhookId, attempts, lastError, nowMs) {
+    async deadLetterWebhook(webhookId, attempts, lastError, nowMs, attempt) {
       const id = check.webhookId(webhookId);
       check.attempts(attempts);
       check.timeMs('nowMs', nowMs);
+      if (attempt) encodeAttempt(attempt);
       const entry = entries.get(id);
       if (!entry) return;
+      logDelivery(state, id, { state: 'dead', attempt });
       dead.set(id, { entry, deadAt: nowMs });
       progress.set(id, { attempts, last_error: lastError });
       entries.delete(id);
@@ -129,6 +207,7 @@ export function createMemoryWebhookQueue(): WebhookQueue {
       check.timeMs('nowMs', nowMs);
       const letter = dead.get(id);
       if (!letter) return false;
+      logDelivery(state, id, { state: 'pending', mark: ++state.queued.count });
       entries.set(id, letter.entry);
       progress.delete(id);
       due.set(webhookMember(id), nowMs);

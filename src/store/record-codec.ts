@@ -5,20 +5,27 @@
 // - a string value is stored byte for byte, an integer as its decimal text;
 // - `metadata`, `last_error` and `links` are JSON text, opaque to Lua: scripts copy them, never decode
 //   them (cjson would turn [] into {} and round big numbers);
-// - `link_ids` (`,id1,id2,`) is derived from `links` so a script can test membership with string.find.
+// - `link_ids` (`,id1,id2,`) is derived from `links` so a script can test membership with string.find;
+// - `events` is `<webhook_id> <type> <time>` per event, comma-separated, so a script appends one with
+//   plain string concatenation (absent: none).
 // Fields the record type does not know (such as `cancelled_time`, `link_ids`) are ignored when decoding.
 // A record written before invitations lacks their fields: it decodes with the defaults in LEGACY_DEFAULTS.
 import { CorruptRecordError } from './errors';
 import type {
   Completion,
+  EventRef,
+  EventType,
   LastError,
   OnboardingChanges,
   OnboardingLink,
   OnboardingRecord,
 } from './store';
 
-/** string: required; nullable: a string or null; json: JSON text or null; integer: decimal text or null. */
-type FieldKind = 'string' | 'nullable' | 'json' | 'integer';
+/**
+ * string: required; nullable: a string or null; json: JSON text or null; integer: decimal text or null;
+ * events: the EventRef list (absent: empty).
+ */
+type FieldKind = 'string' | 'nullable' | 'json' | 'integer' | 'events';
 
 const FIELD_KINDS: { readonly [K in keyof OnboardingRecord]-?: FieldKind } = {
   onboarding_id: 'string',
@@ -48,6 +55,7 @@ const FIELD_KINDS: { readonly [K in keyof OnboardingRecord]-?: FieldKind } = {
   start_token_sealed: 'nullable',
   link_lock_until: 'integer',
   rev: 'integer',
+  events: 'events',
 };
 
 const FIELDS = Object.keys(FIELD_KINDS) as (keyof OnboardingRecord)[];
@@ -93,7 +101,40 @@ function legacyLinks(fields: HashFields): OnboardingLink[] {
   ];
 }
 
+const EVENT_TYPES: ReadonlySet<EventType> = new Set(['login.completed', 'onboarding.expired']);
+/** What an EventRef's parts may hold: no space or comma, the separators of the stored list. */
+const EVENT_REF_PART = /^[^\s,]{1,200}$/;
+
+/** One event as the completion and expiry scripts append it to `events`. */
+export function encodeEventRef(ref: EventRef): string {
+  const { webhook_id: id, type, time } = ref;
+  if (typeof id !== 'string' || !EVENT_REF_PART.test(id) || /[{}]/.test(id))
+    throw new RangeError(
+      'An event webhook_id must be 1 to 200 characters without a space, comma or brace.',
+    );
+  if (!EVENT_TYPES.has(type))
+    throw new RangeError(`An event type must be one of ${[...EVENT_TYPES].join(', ')}.`);
+  if (typeof time !== 'string' || !EVENT_REF_PART.test(time) || Number.isNaN(Date.parse(time)))
+    throw new RangeError('An event time must be an ISO 8601 time.');
+  return `${id} ${type} ${time}`;
+}
+
+function encodeEventRefs(refs: unknown): string | null {
+  if (!Array.isArray(refs)) throw new RangeError('events must be a list.');
+  return refs.length === 0 ? null : refs.map((ref: EventRef) => encodeEventRef(ref)).join(',');
+}
+
+function decodeEventRefs(raw: string): EventRef[] {
+  return raw.split(',').map((item) => {
+    const [webhookId, type, time, extra] = item.split(' ');
+    if (!webhookId || !time || extra !== undefined || !EVENT_TYPES.has(type as EventType))
+      throw new CorruptRecordError('A stored onboarding has a malformed event.');
+    return { webhook_id: webhookId, type: type as EventType, time };
+  });
+}
+
 function encodeValue(name: string, kind: FieldKind, value: unknown): string | null {
+  if (kind === 'events') return encodeEventRefs(value);
   if (value === null || value === undefined) return null;
   if (kind === 'json') return JSON.stringify(value);
   if (kind === 'integer' && !Number.isSafeInteger(value)) {
@@ -155,6 +196,7 @@ export function decodeRecord(fields: HashFields): OnboardingRecord | null {
 function absentValue(name: keyof OnboardingRecord, fields: HashFields): unknown {
   const legacy = LEGACY_DEFAULTS[name];
   if (legacy) return legacy(fields);
+  if (FIELD_KINDS[name] === 'events') return [];
   if (FIELD_KINDS[name] === 'string') {
     throw new CorruptRecordError(`A stored onboarding lacks its required field "${name}".`);
   }
@@ -163,6 +205,7 @@ function absentValue(name: keyof OnboardingRecord, fields: HashFields): unknown 
 
 function decodeValue(name: keyof OnboardingRecord, raw: string): unknown {
   const kind = FIELD_KINDS[name];
+  if (kind === 'events') return decodeEventRefs(raw);
   if (kind === 'json') {
     try {
       return JSON.parse(raw);

@@ -2,19 +2,15 @@
 import * as check from './checks';
 import { INDEX_RETENTION_MS } from './retention';
 import type { Clock } from '../lib/clock';
-import {
-  claimPrefix,
-  decodeClaim,
-  decodeOutboxEvent,
-  encodeClaim,
-  encodeOutboxEvent,
-} from './claim-codec';
+import { claimPrefix, decodeClaim, decodeOutboxEvent, encodeClaim } from './claim-codec';
 import { DuplicateOnboardingError } from './errors';
+import { encodeHistoryEntry } from './history-codec';
 import type { StoreKeys } from './keys';
 import { createdScore, decodeCursor, encodeCursor } from './list-cursor';
 import {
   completionChanges,
   decodeRecord,
+  encodeEventRef,
   encodeLastError,
   encodeRecord,
   fieldsToPairs,
@@ -116,10 +112,16 @@ export function createRedisOnboardingStore(
       const recordKey = keys.record(onboardingId);
       check.ttlSeconds('completedTtlSeconds', completedTtlSeconds);
       const changes = completionChanges(completion);
-      const reply = await scripts.completeOnboarding(recordKey, keys.outbox(onboardingId), {
+      const reply = await scripts.completeOnboarding(recordKey, {
         linkId: completion.link_id,
         ttl: completedTtlSeconds,
-        event: event === null ? '' : encodeOutboxEvent(event),
+        event: event === null ? '' : encodeEventRef(event),
+        history: encodeHistoryEntry({
+          type: 'completed',
+          time: completion.completed_time,
+          completed_via: completion.completed_via,
+          link_id: completion.link_id,
+        }),
         set: fieldsToPairs(changes.set),
         remove: changes.remove,
       });
@@ -140,23 +142,30 @@ export function createRedisOnboardingStore(
     },
 
     async recordFailure(onboardingId, error) {
-      await scripts.recordFailure(keys.record(onboardingId), encodeLastError(error));
+      const entry = encodeHistoryEntry({
+        type: 'callback_failed',
+        time: error.time,
+        code: error.code,
+      });
+      await scripts.recordFailure(keys.record(onboardingId), encodeLastError(error), entry);
     },
 
     async cancelOnboarding(onboardingId, time, ttlSeconds) {
       const recordKey = keys.record(onboardingId);
       check.ttlSeconds('ttlSeconds', ttlSeconds);
-      const reply = await scripts.cancelOnboarding(recordKey, time, ttlSeconds);
+      const entry = encodeHistoryEntry({ type: 'cancelled', time });
+      const reply = await scripts.cancelOnboarding(recordKey, time, ttlSeconds, entry);
       return outcomeWithRecord(reply) as CancelResult;
     },
 
     async expireOnboarding(onboardingId, time, event, ttlSeconds) {
       const recordKey = keys.record(onboardingId);
       check.ttlSeconds('ttlSeconds', ttlSeconds);
-      const reply = await scripts.expireOnboarding(recordKey, keys.outbox(onboardingId), {
+      const reply = await scripts.expireOnboarding(recordKey, {
         time,
         ttl: ttlSeconds,
-        event: event === null ? '' : encodeOutboxEvent(event),
+        event: event === null ? '' : encodeEventRef(event),
+        history: encodeHistoryEntry({ type: 'expired', time }),
       });
       return outcomeWithRecord(reply) as ExpireResult;
     },

@@ -3,7 +3,8 @@ import * as check from './checks';
 import { DELIVERED_RETENTION_MS } from './retention';
 import type { WebhookQueueKeys } from './keys';
 import type { RedisClient, StoreScripts } from './scripts';
-import type { DeadLetter, QueuedWebhook, WebhookQueue } from './store';
+import { encodeAttempt } from './event-log-codec';
+import type { DeadLetter, DeliveryAttempt, QueuedWebhook, WebhookQueue } from './store';
 import {
   asDeadLetterPosition,
   asIndexPosition,
@@ -65,25 +66,29 @@ export function createRedisWebhookQueue(
       return webhooks;
     },
 
-    async ackWebhook(webhookId, nowMs) {
+    async ackWebhook(webhookId, nowMs, attempt) {
       check.timeMs('nowMs', nowMs);
-      await scripts.ack(check.webhookId(webhookId), nowMs, nowMs - DELIVERED_RETENTION_MS);
+      const id = check.webhookId(webhookId);
+      await scripts.ack(id, nowMs, nowMs - DELIVERED_RETENTION_MS, encodedAttempt(attempt));
     },
 
-    async rescheduleWebhook(webhookId, atMs, attempts, lastError) {
+    async rescheduleWebhook(webhookId, atMs, attempts, lastError, attempt) {
       const progress = encodeProgress({
         attempts: check.attempts(attempts),
         last_error: lastError,
       });
-      await scripts.reschedule(check.webhookId(webhookId), check.timeMs('atMs', atMs), progress);
+      const id = check.webhookId(webhookId);
+      await scripts.reschedule(id, check.timeMs('atMs', atMs), progress, encodedAttempt(attempt));
     },
 
-    async deadLetterWebhook(webhookId, attempts, lastError, nowMs) {
+    async deadLetterWebhook(webhookId, attempts, lastError, nowMs, attempt) {
       const progress = encodeProgress({
         attempts: check.attempts(attempts),
         last_error: lastError,
       });
-      await scripts.deadLetter(check.webhookId(webhookId), check.timeMs('nowMs', nowMs), progress);
+      const id = check.webhookId(webhookId);
+      const at = check.timeMs('nowMs', nowMs);
+      await scripts.deadLetter(id, at, progress, encodedAttempt(attempt));
     },
 
     async releaseLease(webhookId, atMs) {
@@ -134,6 +139,10 @@ export function createRedisWebhookQueue(
       };
     },
   };
+}
+
+function encodedAttempt(attempt: DeliveryAttempt | undefined): string {
+  return attempt === undefined ? '' : encodeAttempt(attempt);
 }
 
 type ExecReply = [Error | null, unknown][] | null;

@@ -3,6 +3,7 @@
 // Every script's keys share one `{onboarding_id}` hash tag, or it touches a single key, so all of them
 // run unchanged on Redis Cluster. JSON fields are copied as opaque strings, never cjson-decoded.
 import type { Cluster, Redis } from 'ioredis';
+import { ADD_HISTORY_LUA } from './history-codec';
 import { comesAfter, type IndexPosition } from './list-cursor';
 
 export type RedisClient = Redis | Cluster;
@@ -15,15 +16,24 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1
 `;
 
+/** Appends an encoded EventRef to the record's `events` (comma-separated); '' appends nothing. */
+const ADD_EVENT = `
+local function add_event(key, event)
+  if event == '' then return end
+  local events = redis.call('HGET', key, 'events')
+  redis.call('HSET', key, 'events', events and (events .. ',' .. event) or event)
+end
+`;
+
 /**
- * KEYS: record, outbox. ARGV: link_id, ttl, event ('' for none), n, n field/value pairs, fields to
- * remove. → {outcome, HGETALL} so the caller gets the resulting record in the same round trip.
+ * KEYS: record. ARGV: link_id, ttl, event ('' for none), history entry, n, n field/value pairs, fields
+ * to remove. → {outcome, HGETALL} so the caller gets the resulting record in the same round trip.
  * The link must be one of the onboarding's: its link_id, or one of `link_ids` (`,id1,id2,`, a plain
  * find; an id with a comma is never one of them). A pending record and a link that is none of its own
  * are left alone ('not_pending'): the callback checks membership before it gets here, so this only
  * guards against a caller's bug. The pairs set link_id to the completing link.
  */
-const COMPLETE = `
+const COMPLETE = `${ADD_EVENT}${ADD_HISTORY_LUA}
 local current = redis.call('HMGET', KEYS[1], 'status', 'link_id', 'link_ids')
 local status, link, ids = current[1], current[2], current[3]
 if not status then return {'not_found'} end
@@ -35,12 +45,12 @@ local ours = link == ARGV[1] or (ids and not string.find(ARGV[1], ',', 1, true)
 if status ~= 'pending' or not ours then
   return {'not_pending', redis.call('HGETALL', KEYS[1])}
 end
-local pairs_end = 4 + 2 * tonumber(ARGV[4])
-redis.call('HSET', KEYS[1], unpack(ARGV, 5, pairs_end))
+local pairs_end = 5 + 2 * tonumber(ARGV[5])
+redis.call('HSET', KEYS[1], unpack(ARGV, 6, pairs_end))
 if #ARGV > pairs_end then redis.call('HDEL', KEYS[1], unpack(ARGV, pairs_end + 1)) end
-if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+add_event(KEYS[1], ARGV[3])
+add_history(KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
 return {'completed', redis.call('HGETALL', KEYS[1])}
 `;
 
@@ -64,36 +74,50 @@ redis.call('HINCRBY', KEYS[1], 'rev', 1)
 return {'updated', redis.call('HGETALL', KEYS[1])}
 `;
 
-/** KEYS: record. ARGV: last_error JSON → 1 set, 0 not pending or missing. Keeps the TTL. */
-const RECORD_FAILURE = `
-if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
+/**
+ * KEYS: record. ARGV: last_error JSON, history entry → 1 set, 0 not pending or missing. The entry goes
+ * to the history of any record that exists. Keeps the TTL.
+ */
+const RECORD_FAILURE = `${ADD_HISTORY_LUA}
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 0 end
+add_history(KEYS[1], ARGV[2])
+if status ~= 'pending' then return 0 end
 redis.call('HSET', KEYS[1], 'last_error', ARGV[1])
 return 1
 `;
 
-/** KEYS: record. ARGV: cancel time, ttl → {outcome, HGETALL}. */
-const CANCEL = `
+/** KEYS: record. ARGV: cancel time, ttl, history entry → {outcome, HGETALL}. */
+const CANCEL = `${ADD_HISTORY_LUA}
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'not_found'} end
 if status ~= 'pending' then return {'not_pending', redis.call('HGETALL', KEYS[1])} end
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelled_time', ARGV[1])
+add_history(KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return {'cancelled', redis.call('HGETALL', KEYS[1])}
 `;
 
 /**
- * KEYS: record, outbox. ARGV: expiry time, ttl, event ('' for none) → {outcome, HGETALL}.
- * Only a pending onboarding expires; the event is written in the same step (the outbox).
+ * KEYS: record. ARGV: expiry time, ttl, event ('' for none), history entry → {outcome, HGETALL}.
+ * Only a pending onboarding expires; the event is written in the same step.
  */
-const EXPIRE = `
+const EXPIRE = `${ADD_EVENT}${ADD_HISTORY_LUA}
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'not_found'} end
 if status ~= 'pending' then return {'not_pending', redis.call('HGETALL', KEYS[1])} end
 redis.call('HSET', KEYS[1], 'status', 'expired', 'expired_time', ARGV[1])
-if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+add_event(KEYS[1], ARGV[3])
+add_history(KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
 return {'expired', redis.call('HGETALL', KEYS[1])}
+`;
+
+/** KEYS: record. ARGV: history entries → 1 appended, 0 the record is gone (nothing written). */
+const APPEND_HISTORY = `${ADD_HISTORY_LUA}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 1, #ARGV do add_history(KEYS[1], ARGV[i]) end
+return 1
 `;
 
 /** KEYS: claim. ARGV: the value prefix naming the onboarding → 1 deleted, 0 not ours or gone. */
@@ -119,12 +143,13 @@ return {ties, redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'WITHSCOR
 
 const DEFINITIONS = {
   llrCreateOnboarding: { numberOfKeys: 1, lua: CREATE },
-  llrCompleteOnboarding: { numberOfKeys: 2, lua: COMPLETE },
+  llrCompleteOnboarding: { numberOfKeys: 1, lua: COMPLETE },
   llrUpdateOnboarding: { numberOfKeys: 1, lua: UPDATE },
   llrRecordFailure: { numberOfKeys: 1, lua: RECORD_FAILURE },
   llrCancelOnboarding: { numberOfKeys: 1, lua: CANCEL },
-  llrExpireOnboarding: { numberOfKeys: 2, lua: EXPIRE },
+  llrExpireOnboarding: { numberOfKeys: 1, lua: EXPIRE },
   llrReleaseClaim: { numberOfKeys: 1, lua: RELEASE_CLAIM },
+  llrAppendHistory: { numberOfKeys: 1, lua: APPEND_HISTORY },
   llrIndexPage: { numberOfKeys: 1, lua: INDEX_PAGE },
 } as const;
 
@@ -140,20 +165,32 @@ export interface StoreScripts {
   createOnboarding(recordKey: string, ttl: number, pairs: string[]): Promise<number>;
   completeOnboarding(
     recordKey: string,
-    outboxKey: string,
-    args: { linkId: string; ttl: number; event: string; set: string[]; remove: string[] },
+    args: {
+      linkId: string;
+      ttl: number;
+      event: string;
+      history: string;
+      set: string[];
+      remove: string[];
+    },
   ): Promise<OutcomeReply>;
   updateOnboarding(
     recordKey: string,
     args: { expectedRev: number; pendingOnly: boolean; set: string[]; remove: string[] },
   ): Promise<OutcomeReply>;
-  recordFailure(recordKey: string, lastError: string): Promise<number>;
-  cancelOnboarding(recordKey: string, time: string, ttl: number): Promise<OutcomeReply>;
+  recordFailure(recordKey: string, lastError: string, history: string): Promise<number>;
+  cancelOnboarding(
+    recordKey: string,
+    time: string,
+    ttl: number,
+    history: string,
+  ): Promise<OutcomeReply>;
   expireOnboarding(
     recordKey: string,
-    outboxKey: string,
-    args: { time: string; ttl: number; event: string },
+    args: { time: string; ttl: number; event: string; history: string },
   ): Promise<OutcomeReply>;
+  /** 1 appended, 0 the record is gone. */
+  appendHistory(recordKey: string, entries: string[]): Promise<number>;
   releaseClaim(claimKey: string, valuePrefix: string): Promise<number>;
   /**
    * Up to `count` entries of a score-descending sorted set (the onboarding index, the dead letters)
@@ -171,13 +208,13 @@ export function defineStoreScripts(client: RedisClient): StoreScripts {
   return {
     createOnboarding: async (key, ttl, pairs) =>
       (await run.llrCreateOnboarding(key, ttl, ...pairs)) as number,
-    completeOnboarding: async (recordKey, outboxKey, a) =>
+    completeOnboarding: async (recordKey, a) =>
       (await run.llrCompleteOnboarding(
         recordKey,
-        outboxKey,
         a.linkId,
         a.ttl,
         a.event,
+        a.history,
         a.set.length / 2,
         ...a.set,
         ...a.remove,
@@ -191,11 +228,13 @@ export function defineStoreScripts(client: RedisClient): StoreScripts {
         ...a.set,
         ...a.remove,
       )) as OutcomeReply,
-    recordFailure: async (key, lastError) => (await run.llrRecordFailure(key, lastError)) as number,
-    cancelOnboarding: async (key, time, ttl) =>
-      (await run.llrCancelOnboarding(key, time, ttl)) as OutcomeReply,
-    expireOnboarding: async (recordKey, outboxKey, a) =>
-      (await run.llrExpireOnboarding(recordKey, outboxKey, a.time, a.ttl, a.event)) as OutcomeReply,
+    recordFailure: async (key, lastError, history) =>
+      (await run.llrRecordFailure(key, lastError, history)) as number,
+    cancelOnboarding: async (key, time, ttl, history) =>
+      (await run.llrCancelOnboarding(key, time, ttl, history)) as OutcomeReply,
+    expireOnboarding: async (recordKey, a) =>
+      (await run.llrExpireOnboarding(recordKey, a.time, a.ttl, a.event, a.history)) as OutcomeReply,
+    appendHistory: async (key, entries) => (await run.llrAppendHistory(key, ...entries)) as number,
     releaseClaim: async (key, prefix) => (await run.llrReleaseClaim(key, prefix)) as number,
     indexPage: async (key, after, count) => {
       const maxScore = after === null ? '+inf' : String(after.score);

@@ -4,10 +4,14 @@ import { storeKeys } from './keys';
 import { createMemoryOnboardingStore, type MemoryOnboardingStore } from './memory-onboarding-store';
 import { createMemoryOpenLinkIndex } from './memory-open-link-index';
 import { createMemoryReconcileSchedule } from './memory-reconcile-schedule';
-import { createMemoryWebhookQueue } from './memory-webhook-queue';
+import { createMemoryEventLog } from './memory-event-log';
+import { createMemoryHistory } from './memory-history';
+import { createMemoryWebhookQueue, newMemoryWebhookState } from './memory-webhook-queue';
 import { createRedisOnboardingStore } from './redis-onboarding-store';
 import { createRedisOpenLinkIndex } from './redis-open-link-index';
 import { createRedisReconcileSchedule } from './redis-reconcile-schedule';
+import { createRedisEventLog } from './redis-event-log';
+import { createRedisHistory } from './redis-history';
 import { createRedisWebhookQueue } from './redis-webhook-queue';
 import { defineStoreScripts, type RedisClient } from './scripts';
 import type { Storage } from './store';
@@ -31,7 +35,9 @@ export function createRedisStorage(redis: RedisClient, options: RedisStorageOpti
   const scripts = defineStoreScripts(redis);
   return {
     onboardings: createRedisOnboardingStore(redis, keys, scripts, options.clock),
+    history: createRedisHistory(redis, keys, scripts),
     webhookQueue: createRedisWebhookQueue(redis, keys.webhooks(), scripts.indexPage),
+    events: createRedisEventLog(redis, keys.webhooks()),
     reconcileSchedule: createRedisReconcileSchedule(redis, keys.reconcile()),
     openLinks: createRedisOpenLinkIndex(redis, keys.openLinks()),
     ping: async () => {
@@ -49,9 +55,14 @@ export interface MemoryStorage extends Storage {
 
 /** One process's Maps, with TTLs by the clock: sandbox mode and quick starts only. */
 export function createMemoryStorage(clock: Clock): MemoryStorage {
+  // The queue and the feed share one state, as their keys share one slot in Redis.
+  const webhooks = newMemoryWebhookState();
+  const onboardings = createMemoryOnboardingStore(clock);
   return {
-    onboardings: createMemoryOnboardingStore(clock),
-    webhookQueue: createMemoryWebhookQueue(),
+    onboardings,
+    history: createMemoryHistory(onboardings),
+    webhookQueue: createMemoryWebhookQueue(webhooks),
+    events: createMemoryEventLog(webhooks),
     reconcileSchedule: createMemoryReconcileSchedule(),
     openLinks: createMemoryOpenLinkIndex(),
     ping: async () => {},

@@ -1,5 +1,6 @@
-// What the service keeps: the onboarding store, the webhook queue, the reconciliation schedule, the open-link
-// index, and the Storage object that holds them all on one connection (Redis, Redis Cluster, or memory).
+// What the service keeps: the onboarding store, the webhook queue, the events feed, the onboardings'
+// histories, the reconciliation schedule, the open-link index, and the Storage object that holds them
+// all on one connection (Redis, Redis Cluster, or memory).
 
 export type OnboardingStatus = 'pending' | 'completed' | 'expired' | 'cancelled';
 export type CompletedVia = 'callback' | 'reconciliation';
@@ -77,6 +78,8 @@ export interface OnboardingRecord {
   link_lock_until: number | null;
   /** Bumped by every updateOnboarding: the compare-and-set revision. */
   rev: number;
+  /** The events its changes raised (completion, expiry), oldest first. */
+  events: EventRef[];
 }
 
 /** What invitations change on a stored onboarding (never its status or login fields). */
@@ -112,11 +115,25 @@ export interface Completion {
   verifier_hash: string;
 }
 
-/** A webhook event written in the same atomic step as the status change (the outbox). */
+/** A webhook event with its body: what the delivery queue takes (and what the previous release kept in an outbox). */
 export interface OutboxEvent {
   webhook_id: string;
   /** The exact JSON body to be POSTed. */
   body: string;
+}
+
+export type EventType = 'login.completed' | 'onboarding.expired';
+
+/**
+ * An event an onboarding change raised, written on the record in the same atomic step. Its body is
+ * built from the record's own fields (src/webhooks/events.ts), so it is stored nowhere else.
+ */
+export interface EventRef {
+  /** `msg_…`: the webhook-id of every delivery of it and its id in the events feed. */
+  webhook_id: string;
+  type: EventType;
+  /** When it was raised (ISO 8601): the body's timestamp. */
+  time: string;
 }
 
 export type CompleteResult =
@@ -164,7 +181,10 @@ export type IdempotencyResult =
   { outcome: 'claimed' } | { outcome: 'exists'; onboardingId: string; fingerprint: string };
 
 export interface OnboardingStore {
-  /** Stores a new pending onboarding; it is kept until `pendingTtlSeconds` from now. */
+  /**
+   * Stores a new pending onboarding; it is kept until `pendingTtlSeconds` from now. Its history starts
+   * with `created` and a `link_created` for each link it has.
+   */
   createOnboarding(record: OnboardingRecord, pendingTtlSeconds: number): Promise<void>;
   getOnboarding(onboardingId: string): Promise<OnboardingRecord | null>;
   /** Newest first. */
@@ -172,14 +192,14 @@ export interface OnboardingStore {
   /**
    * The one atomic step that completes a pending onboarding: checks it is pending and that
    * `completion.link_id` is one of its links, sets the login fields, status and link_id (the link
-   * the login came from), writes the outbox event (if any), clears last_error, and re-sets the TTL
-   * to `completedTtlSeconds`. Exactly one concurrent caller gets 'completed'; a call for the link it
+   * the login came from), adds the event (if any) to its events and `completed` to its history, clears
+   * last_error, and re-sets the TTL to `completedTtlSeconds`. Exactly one concurrent caller gets 'completed'; a call for the link it
    * was completed by gets 'already_completed'.
    */
   completeOnboarding(
     onboardingId: string,
     completion: Completion,
-    event: OutboxEvent | null,
+    event: EventRef | null,
     completedTtlSeconds: number,
   ): Promise<CompleteResult>;
   /**
@@ -192,25 +212,32 @@ export interface OnboardingStore {
     changes: OnboardingChanges,
     pendingOnly: boolean,
   ): Promise<UpdateResult>;
-  /** Sets last_error on a pending onboarding; does nothing to any other. */
+  /**
+   * Sets last_error on a pending onboarding (on any other, nothing), and adds `callback_failed` to the
+   * history of any onboarding that exists.
+   */
   recordFailure(onboardingId: string, error: LastError): Promise<void>;
-  /** Pending → cancelled, atomically. */
+  /** Pending → cancelled, atomically, with `cancelled` in its history. */
   cancelOnboarding(onboardingId: string, time: string, ttlSeconds: number): Promise<CancelResult>;
   /**
-   * Pending → expired, atomically with its outbox event (if any); re-sets the TTL to ttlSeconds.
+   * Pending → expired, atomically with its event (if any) and `expired` in its history; re-sets the
+   * TTL to ttlSeconds.
    * Exactly one concurrent caller gets 'expired'.
    */
   expireOnboarding(
     onboardingId: string,
     time: string,
-    event: OutboxEvent | null,
+    event: EventRef | null,
     ttlSeconds: number,
   ): Promise<ExpireResult>;
   /** Claims an Idempotency-Key for an onboarding about to be created, or returns the first claim. */
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyResult>;
   /** Drops a claim whose creation failed, so a retry can create. Only if it still names onboardingId. */
   releaseIdempotencyKey(key: string, onboardingId: string): Promise<void>;
-  /** Outbox events written by completions, oldest first (for the webhook worker and tests). */
+  /**
+   * The outbox the previous release wrote with a completion or expiry (this one writes EventRefs on
+   * the record instead), oldest first: what a record of that release still has to relay.
+   */
   readOutbox(onboardingId: string): Promise<OutboxEvent[]>;
 }
 
@@ -242,34 +269,39 @@ export interface WebhookQueueStats {
 }
 
 /**
- * The webhook delivery queue, shared by every instance. Outbox events are written atomically with
- * the onboarding change (completion or expiry) and enqueued right after it; a crash between the two
- * is covered by the onboarding's reconciliation check, which relays the outbox later
- * (src/onboarding/outbox-relay.ts).
+ * The webhook delivery queue, shared by every instance. An event is written on its onboarding's record
+ * atomically with the change that raised it (completion or expiry) and enqueued right after it; a
+ * crash between the two is covered by the onboarding's reconciliation check, which relays the record's
+ * events later (src/onboarding/outbox-relay.ts).
  */
 export interface WebhookQueue {
   /**
-   * Enqueues events (as written to onboardingId's outbox) due now, skipping any already queued,
-   * dead or delivered. Idempotent.
+   * Enqueues onboardingId's events due now, skipping any already queued, dead or delivered.
+   * Idempotent.
    */
   enqueueWebhooks(onboardingId: string, events: OutboxEvent[], nowMs: number): Promise<void>;
   /** Leases up to `max` due webhooks until nowMs + leaseMs (another instance takes them after that). */
   claimDue(nowMs: number, leaseMs: number, max: number): Promise<QueuedWebhook[]>;
-  /** Delivered: removes it from the queue and remembers it as delivered (so a relay never re-adds it). */
-  ackWebhook(webhookId: string, nowMs: number): Promise<void>;
-  /** Failed, to retry at atMs, with its attempt count and last error. */
+  /**
+   * Delivered: removes it from the queue and remembers it as delivered (so a relay never re-adds it).
+   * `attempt` (the one that delivered it) goes to its event's deliveries when the feed recorded it.
+   */
+  ackWebhook(webhookId: string, nowMs: number, attempt?: DeliveryAttempt): Promise<void>;
+  /** Failed, to retry at atMs, with its attempt count and last error (and the attempt, as above). */
   rescheduleWebhook(
     webhookId: string,
     atMs: number,
     attempts: number,
     lastError: string,
+    attempt?: DeliveryAttempt,
   ): Promise<void>;
-  /** Gives up: moves it to dead letters. */
+  /** Gives up: moves it to dead letters (and the last attempt to its deliveries, as above). */
   deadLetterWebhook(
     webhookId: string,
     attempts: number,
     lastError: string,
     nowMs: number,
+    attempt?: DeliveryAttempt,
   ): Promise<void>;
   /**
    * Makes a leased webhook due at atMs again (shutdown hands unfinished work to other instances).
@@ -284,6 +316,138 @@ export interface WebhookQueue {
   /** Puts a dead letter back in the queue, due now, attempts reset to 0. False if unknown. */
   redeliverDeadLetter(webhookId: string, nowMs: number): Promise<boolean>;
   stats(nowMs: number): Promise<WebhookQueueStats>;
+}
+
+/** One line of an onboarding's history (GET /v1/onboardings/{id}/history), `time` in ISO 8601. */
+export type HistoryEntry =
+  | { type: 'created' | 'start_opened' | 'expired' | 'cancelled'; time: string }
+  | { type: 'link_created' | 'link_closed'; time: string; link_id: string }
+  | { type: 'callback_failed'; time: string; code: string }
+  | { type: 'completed'; time: string; completed_via: CompletedVia; link_id: string }
+  | { type: 'webhook_delivered'; time: string; webhook_id: string; status: number }
+  | {
+      type: 'webhook_failed';
+      time: string;
+      webhook_id: string;
+      /** The receiver's status; null when no answer came (then `error` says why). */
+      status: number | null;
+      error: string | null;
+    };
+
+export interface History {
+  /** Oldest first: the first entry and the newest (HISTORY_MAX in all). */
+  entries: HistoryEntry[];
+  /** How many entries were left out between the first and the newest. */
+  omitted: number;
+}
+
+/**
+ * What happened to each onboarding, for a support engineer. It lives and expires with the onboarding's
+ * record; the onboarding store adds the entries of its own changes (created, link_created for a link
+ * made at creation, completed, callback_failed, expired, cancelled) in the same atomic step as the
+ * change, and everyone else appends here. Bounded: the first entry and the newest, HISTORY_MAX in all.
+ */
+export interface OnboardingHistory {
+  /** Appends entries, oldest first, if the onboarding exists (never re-creating one); false if not. */
+  append(onboardingId: string, entries: HistoryEntry[]): Promise<boolean>;
+  /** Null when the onboarding does not exist. */
+  read(onboardingId: string): Promise<History | null>;
+}
+
+/** One delivery attempt of a webhook: the receiver's HTTP status, or why no answer came. */
+export interface DeliveryAttempt {
+  /** When it started (ms since the epoch). */
+  atMs: number;
+  /** The receiver's HTTP status; null when no answer came. */
+  status: number | null;
+  /** Why no answer came ("timeout", "network error ECONNREFUSED"); null when one came. */
+  error: string | null;
+  durationMs: number;
+}
+
+/** Where a recorded event's delivery stands: queued (or never sent: no WEBHOOK_URL), delivered, dead. */
+export type DeliveryState = 'pending' | 'delivered' | 'dead';
+
+/** An event to record in the feed (and, when delivering, to queue). */
+export interface NewFeedEvent {
+  webhook_id: string;
+  onboarding_id: string;
+  type: EventType;
+  /** The exact body: queued with the event when it is delivered. */
+  body: string;
+  /**
+   * Also kept in the feed: only for an outbox event of the previous release, whose record may not
+   * rebuild the same bytes. Every other body is built from the onboarding's record when read.
+   */
+  keepBody: boolean;
+}
+
+/** One event of the feed. */
+export interface FeedEntry {
+  /** Its place in the feed (`<ms>-<n>`): reading after it returns every event recorded later. */
+  position: string;
+  webhook_id: string;
+  onboarding_id: string;
+  type: EventType;
+  /** When it was recorded (ms since the epoch): what replay ranges select by. */
+  recordedAtMs: number;
+  /** A kept body (NewFeedEvent.keepBody); null: build it from the onboarding's record. */
+  body: string | null;
+}
+
+/** A recorded event with its delivery: what GET /v1/webhooks/{webhook_id} shows. */
+export interface EventDeliveries {
+  entry: FeedEntry;
+  state: DeliveryState;
+  /** Oldest first. */
+  attempts: DeliveryAttempt[];
+}
+
+export interface FeedQuery {
+  /** Only events after this position (exclusive). */
+  after?: string;
+  /** Only events recorded at or after this time (ms). */
+  fromMs?: number;
+  /** Only events recorded at or before this time (ms). */
+  toMs?: number;
+  /** 1 to 1000. */
+  limit: number;
+}
+
+/** A recorded event to queue again, with the body to POST. */
+export interface RequeuedEvent {
+  webhook_id: string;
+  onboarding_id: string;
+  body: string;
+}
+
+/**
+ * The events feed and each event's deliveries, shared by every instance; it lives beside the webhook
+ * queue (one `{webhooks}` slot in Redis), so recording an event and queueing it are one step. Every
+ * event gets its place in the feed in the same step that records it, from one sequence: a reader
+ * that has read up to a position sees every event recorded later after it, whichever instance
+ * recorded it. Events and their deliveries are kept 30 days (FEED_RETENTION_MS).
+ */
+export interface EventLog {
+  /**
+   * Records each event the feed does not hold yet (by webhook_id) at its end, and with `deliver`
+   * queues it, due now, in the same step. Idempotent: resolves to how many were new.
+   */
+  record(events: NewFeedEvent[], nowMs: number, deliver: boolean): Promise<number>;
+  /** Feed entries in feed order. */
+  read(query: FeedQuery): Promise<FeedEntry[]>;
+  /** The newest position, or null when the feed is empty. */
+  lastPosition(): Promise<string | null>;
+  /** The event and its deliveries; null when the feed does not hold it (or no longer). */
+  find(webhookId: string): Promise<EventDeliveries | null>;
+  /** Taken before a replay reads the feed: what it queues is then never queued twice by replays. */
+  replayMark(): Promise<number>;
+  /**
+   * Queues these recorded events again, due now (a dead one leaves the dead letters), skipping any
+   * still in the queue and any queued since `mark` was taken (so replays racing on two instances
+   * queue each once). Resolves to how many were queued.
+   */
+  requeue(events: RequeuedEvent[], mark: number, nowMs: number): Promise<number>;
 }
 
 /**
@@ -348,11 +512,14 @@ export interface OpenLinkIndex {
 
 /**
  * Everything the service keeps, built by one factory (src/store/storage.ts) on one connection. Each
- * part is passed on under its own name: `onboardings`, `webhookQueue`, `reconcileSchedule`, `openLinks`.
+ * part is passed on under its own name: `onboardings`, `webhookQueue`, `events`, `history`,
+ * `reconcileSchedule`, `openLinks`.
  */
 export interface Storage {
   onboardings: OnboardingStore;
   webhookQueue: WebhookQueue;
+  events: EventLog;
+  history: OnboardingHistory;
   reconcileSchedule: ReconcileSchedule;
   openLinks: OpenLinkIndex;
   /** Resolves when the backing store answers; rejects otherwise (readiness). */

@@ -3,12 +3,13 @@ import { request, type Dispatcher } from 'undici';
 import type { QueuedWebhook } from '../store/store';
 import type { Signer } from './signer';
 
+/** `status`: the receiver's HTTP status; null when no answer came (a timeout, a network error). */
 export type DeliveryOutcome =
   | { result: 'delivered'; status: number }
   /** Worth trying again: 5xx, 408, 429, 3xx, a timeout or a network error. */
-  | { result: 'retry'; error: string; retryAfterSeconds: number | null }
+  | { result: 'retry'; error: string; status: number | null; retryAfterSeconds: number | null }
   /** Refused for good: any other 4xx. */
-  | { result: 'refused'; error: string };
+  | { result: 'refused'; error: string; status: number };
 
 export interface DeliveryTarget {
   url: string;
@@ -50,10 +51,11 @@ export async function deliverWebhook(
     const status = response.statusCode;
     if (status >= 200 && status < 300) return { result: 'delivered', status };
     if (status >= 400 && status < 500 && status !== 408 && status !== 429)
-      return { result: 'refused', error: `HTTP ${status}` };
+      return { result: 'refused', error: `HTTP ${status}`, status };
     return {
       result: 'retry',
       error: `HTTP ${status}`,
+      status,
       retryAfterSeconds: retryAfterOf(response.headers['retry-after']),
     };
   } catch (err) {
@@ -63,6 +65,7 @@ export async function deliverWebhook(
     return {
       result: 'retry',
       error: timeout ? 'timeout' : `network error ${code || name}`.trim(),
+      status: null,
       retryAfterSeconds: null,
     };
   }

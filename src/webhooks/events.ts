@@ -1,52 +1,51 @@
-// Webhook event bodies (README "Webhook"), built when the onboarding changes so the outbox holds them.
-import type { Clock } from '../lib/clock';
+// Webhook events (README "Webhook"): a new event's reference, and its body built from the onboarding's
+// record. The record keeps every field the body carries, so the body is stored nowhere else: the
+// delivery, a retry, a replay and the events feed all build the same bytes from the same record.
 import { randomToken, type RandomSource } from '../lib/ids';
-import type { Completion, OnboardingRecord, OutboxEvent } from '../store/store';
+import type { EventRef, EventType, OnboardingRecord } from '../store/store';
 
 export function newWebhookId(random: RandomSource): string {
   return `msg_${randomToken(18, random)}`;
 }
 
-export function loginCompletedEvent(
-  record: OnboardingRecord,
-  completion: Completion,
-  clock: Clock,
-  random: RandomSource,
-): OutboxEvent {
-  const body = {
-    type: 'login.completed',
-    timestamp: new Date(clock.now()).toISOString(),
-    data: {
-      onboarding_id: record.onboarding_id,
-      link_id: completion.link_id,
-      ds_id: record.ds_id,
-      ds_name: record.ds_name,
-      login_id: completion.login_id,
-      login_username: completion.login_username,
-      login_time: completion.login_time,
-      user_id: completion.user_id,
-      metadata: record.metadata,
-      completed_via: completion.completed_via,
-    },
-  };
-  return { webhook_id: newWebhookId(random), body: JSON.stringify(body) };
+/** A new event of this type raised at `time` (ISO 8601), with a fresh webhook-id. */
+export function newEventRef(type: EventType, time: string, random: RandomSource): EventRef {
+  return { webhook_id: newWebhookId(random), type, time };
 }
 
-/** `onboarding.expired`: the same data fields as login.completed, the login ones null. */
-export function onboardingExpiredEvent(
-  record: OnboardingRecord,
-  clock: Clock,
-  random: RandomSource,
-): OutboxEvent {
-  const body = {
-    type: 'onboarding.expired',
-    timestamp: new Date(clock.now()).toISOString(),
+/** The fields every event's data carries; the login ones are null unless it completed. */
+function eventData(record: OnboardingRecord) {
+  return {
+    onboarding_id: record.onboarding_id,
+    link_id: record.link_id,
+    ds_id: record.ds_id,
+    ds_name: record.ds_name,
+    login_id: record.login_id,
+    login_username: record.login_username,
+    login_time: record.login_time,
+    user_id: record.user_id,
+    metadata: record.metadata,
+    completed_via: record.completed_via,
+  };
+}
+
+/** `login.completed`, from a record as its completion left it. */
+function loginCompletedBody(record: OnboardingRecord, ref: EventRef) {
+  return { type: ref.type, timestamp: ref.time, data: eventData(record) };
+}
+
+/** `onboarding.expired`: the same data fields as login.completed (the login ones null) and expiry_time. */
+function onboardingExpiredBody(record: OnboardingRecord, ref: EventRef) {
+  const { onboarding_id, link_id, ds_id, ds_name, metadata } = eventData(record);
+  return {
+    type: ref.type,
+    timestamp: ref.time,
     data: {
-      onboarding_id: record.onboarding_id,
-      link_id: record.link_id,
-      ds_id: record.ds_id,
-      ds_name: record.ds_name,
-      metadata: record.metadata,
+      onboarding_id,
+      link_id,
+      ds_id,
+      ds_name,
+      metadata,
       expiry_time: record.expiry_time,
       login_id: null,
       login_username: null,
@@ -55,5 +54,13 @@ export function onboardingExpiredEvent(
       completed_via: null,
     },
   };
-  return { webhook_id: newWebhookId(random), body: JSON.stringify(body) };
+}
+
+/** The exact JSON body of the event, as POSTed and as the feed shows it. */
+export function eventBody(record: OnboardingRecord, ref: EventRef): string {
+  const body =
+    ref.type === 'login.completed'
+      ? loginCompletedBody(record, ref)
+      : onboardingExpiredBody(record, ref);
+  return JSON.stringify(body);
 }

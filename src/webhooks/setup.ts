@@ -2,14 +2,15 @@
 import { Agent } from 'undici';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
-import type { WebhookQueue } from '../store/store';
+import type { OnboardingHistory, WebhookQueue } from '../store/store';
 import { deliverWebhook } from './deliver';
 import { createSigner } from './signer';
 import { createWebhookWorker, type DeliveryResult, type WebhookWorker } from './worker';
 
 export interface WebhookSettings {
   url: string;
-  secret: string;
+  /** Every delivery is signed with each. */
+  secrets: readonly string[];
   timeoutMs: number;
   concurrency: number;
   retryDelaysMs?: readonly number[];
@@ -29,8 +30,9 @@ export function createWebhookDelivery(
   clock: Clock,
   logger: Logger,
   onDelivery?: (result: DeliveryResult) => void,
+  history?: OnboardingHistory,
 ): WebhookDelivery {
-  const sign = createSigner(settings.secret);
+  const sign = createSigner(settings.secrets);
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: settings.concurrency });
   const target = { url: settings.url, sign, dispatcher, timeoutMs: settings.timeoutMs };
   const worker = createWebhookWorker({
@@ -45,6 +47,7 @@ export function createWebhookDelivery(
     pollMs: settings.pollMs,
     retryDelaysMs: settings.retryDelaysMs,
     onDelivery,
+    history,
   });
   return {
     worker,

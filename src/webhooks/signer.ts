@@ -7,15 +7,21 @@ export interface SignedHeaders {
   'webhook-signature': string;
 }
 
-export function createSigner(secret: string) {
-  // Validates the whsec_ secret once, at start-up, rather than on the first delivery.
-  const webhook = new Webhook(secret);
+/**
+ * Signs with every secret given: the signatures go space-separated in one header, as the Standard
+ * Webhooks specification allows, so a receiver holding any one of the secrets accepts the delivery
+ * (README "Rotating the webhook secret").
+ */
+export function createSigner(secrets: readonly string[]) {
+  if (secrets.length === 0) throw new Error('createSigner needs at least one secret.');
+  // Validates each whsec_ secret once, at start-up, rather than on the first delivery.
+  const webhooks = secrets.map((secret) => new Webhook(secret));
   return function signWebhook(webhookId: string, timestampMs: number, body: string): SignedHeaders {
     const at = new Date(Math.floor(timestampMs / 1000) * 1000);
     return {
       'webhook-id': webhookId,
       'webhook-timestamp': String(Math.floor(timestampMs / 1000)),
-      'webhook-signature': webhook.sign(webhookId, at, body),
+      'webhook-signature': webhooks.map((webhook) => webhook.sign(webhookId, at, body)).join(' '),
     };
   };
 }

@@ -2,7 +2,13 @@
 // delivers them with a bounded concurrency, and acknowledges only after a 2xx.
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
-import type { QueuedWebhook, WebhookQueue } from '../store/store';
+import type {
+  DeliveryAttempt,
+  HistoryEntry,
+  OnboardingHistory,
+  QueuedWebhook,
+  WebhookQueue,
+} from '../store/store';
 import type { DeliveryOutcome } from './deliver';
 import { nextRetry } from './retry-schedule';
 
@@ -22,6 +28,8 @@ export interface WebhookWorkerDeps {
   retryDelaysMs?: readonly number[];
   random?: () => number;
   onDelivery?: (result: DeliveryResult, webhook: QueuedWebhook) => void;
+  /** Each attempt's outcome goes to its onboarding's history (webhook_delivered, webhook_failed). */
+  history?: OnboardingHistory;
 }
 
 export interface WebhookWorker {
@@ -69,11 +77,15 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
     });
   }
 
-  async function settle(webhook: QueuedWebhook, outcome: DeliveryOutcome): Promise<DeliveryResult> {
+  async function settle(
+    webhook: QueuedWebhook,
+    outcome: DeliveryOutcome,
+    attempt: DeliveryAttempt,
+  ): Promise<DeliveryResult> {
     const now = deps.clock.now();
     const attempts = webhook.attempts + 1;
     if (outcome.result === 'delivered') {
-      await deps.queue.ackWebhook(webhook.webhook_id, now);
+      await deps.queue.ackWebhook(webhook.webhook_id, now, attempt);
       return 'delivered';
     }
     if (outcome.result === 'retry') {
@@ -89,6 +101,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
           now + decision.delayMs,
           attempts,
           outcome.error,
+          attempt,
         );
         return 'retry';
       }
@@ -97,16 +110,25 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
       outcome.result === 'refused'
         ? `${outcome.error} (refused)`
         : `${outcome.error} (retries exhausted)`;
-    await deps.queue.deadLetterWebhook(webhook.webhook_id, attempts, why, now);
+    await deps.queue.deadLetterWebhook(webhook.webhook_id, attempts, why, now, attempt);
     return 'dead';
   }
 
   async function process(webhook: QueuedWebhook): Promise<void> {
-    const outcome = await deps.deliver(webhook, deps.clock.now());
+    const atMs = deps.clock.now();
+    const started = performance.now();
+    const outcome = await deps.deliver(webhook, atMs);
     // Aborted by shutdown after being handed back: another instance owns it now, not a failure.
     if (handedBack) return;
-    const result = await settle(webhook, outcome);
+    const attempt: DeliveryAttempt = {
+      atMs,
+      status: outcome.status,
+      error: outcome.result === 'delivered' || outcome.status !== null ? null : outcome.error,
+      durationMs: Math.round(performance.now() - started),
+    };
+    const result = await settle(webhook, outcome, attempt);
     deps.onDelivery?.(result, webhook);
+    await recordInHistory(webhook, attempt);
     const log = {
       webhook_id: webhook.webhook_id,
       onboarding_id: webhook.onboarding_id,
@@ -118,6 +140,26 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
         { ...log, error: outcome.result === 'delivered' ? null : outcome.error, result },
         'webhook not delivered',
       );
+  }
+
+  /** Best effort: the delivery is settled already, and its attempt is in the event's log. */
+  async function recordInHistory(webhook: QueuedWebhook, attempt: DeliveryAttempt): Promise<void> {
+    if (!deps.history) return;
+    const time = new Date(attempt.atMs).toISOString();
+    const { webhook_id } = webhook;
+    const entry: HistoryEntry =
+      attempt.status !== null && attempt.status >= 200 && attempt.status < 300
+        ? { type: 'webhook_delivered', time, webhook_id, status: attempt.status }
+        : {
+            type: 'webhook_failed',
+            time,
+            webhook_id,
+            status: attempt.status,
+            error: attempt.error,
+          };
+    await deps.history.append(webhook.onboarding_id, [entry]).catch((err: unknown) => {
+      deps.logger.warn({ err, webhook_id }, 'could not add the delivery to the history');
+    });
   }
 
   function begin(webhook: QueuedWebhook): void {

@@ -1,6 +1,7 @@
 // GET /callback over the simulator: success, replays, return_url redirects, each failure code, races, outages.
 import supertest from 'supertest';
 import { startHarness, type Harness } from '../helpers/service-harness';
+import { raisedEvents } from '../helpers/raised-events';
 
 function queryOf(path: string): URLSearchParams {
   return new URLSearchParams(path.split('?')[1]);
@@ -50,7 +51,7 @@ describe('GET /callback', () => {
       login_username: 'ana@example.com',
       last_error: null,
     });
-    const events = await h.storage.onboardings.readOutbox(onboarding.onboarding_id);
+    const events = await raisedEvents(h.storage.onboardings, onboarding.onboarding_id);
     expect(events).toHaveLength(1);
     const body = JSON.parse(events[0]!.body);
     expect(body).toMatchObject({
@@ -78,7 +79,7 @@ describe('GET /callback', () => {
     expect(again.status).toBe(200);
     expect(again.text).toContain('is connected');
     expect(await h.storage.onboardings.getOnboarding(onboarding.onboarding_id)).toEqual(first);
-    expect(await h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+    expect(await raisedEvents(h.storage.onboardings, onboarding.onboarding_id)).toHaveLength(1);
   });
 
   it('shows success on a reload even while the upstream is down, without asking it', async () => {
@@ -96,7 +97,7 @@ describe('GET /callback', () => {
     expect(again.status).toBe(303);
     expect(new URL(again.headers.location!).searchParams.get('status')).toBe('completed');
     expect(upstreamGets(h)).toBe(gets);
-    expect(await h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+    expect(await raisedEvents(h.storage.onboardings, onboarding.onboarding_id)).toHaveLength(1);
   });
 
   it('refuses a reload with a forged verifier after success, changing nothing', async () => {
@@ -158,7 +159,7 @@ describe('GET /callback', () => {
     const pending = await h.storage.onboardings.getOnboarding(onboarding.onboarding_id);
     expect(pending?.status).toBe('pending');
     expect(pending?.last_error?.code).toBe('VERIFIER_MISMATCH');
-    expect(await h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(0);
+    expect(await raisedEvents(h.storage.onboardings, onboarding.onboarding_id)).toHaveLength(0);
 
     await supertest(h.app).get(path).expect(200);
     const completed = await h.storage.onboardings.getOnboarding(onboarding.onboarding_id);
@@ -370,7 +371,7 @@ describe('GET /callback under concurrency', () => {
     );
 
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
-    expect(await h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+    expect(await raisedEvents(h.storage.onboardings, onboarding.onboarding_id)).toHaveLength(1);
     const completions = h.log.lines.filter((l) => l.outcome === 'COMPLETED');
     expect(completions).toHaveLength(1);
   });

@@ -3,6 +3,7 @@
 // upstream coming back, once, whatever the customer reloads meanwhile.
 import supertest from 'supertest';
 import { startReconcileFixture, type ReconcileFixture } from '../reconcile/reconcile-fixture';
+import { raisedEvents } from '../helpers/raised-events';
 
 /** The contract: /callback answers within this long whatever the upstream does. */
 const CALLBACK_DEADLINE_MS = 10_000;
@@ -58,7 +59,7 @@ describe('GET /callback with the upstream hung', () => {
     const reload = await supertest(f.h.app).get(path);
     expect(reload.status).toBe(200);
     expect(reload.text).toContain('is connected');
-    expect(await f.h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+    expect(await raisedEvents(f.h.storage.onboardings, onboarding.onboarding_id)).toHaveLength(1);
     expect(f.h.log.lines.filter((l) => l.outcome === 'COMPLETED')).toHaveLength(0);
   }, 30_000);
 });

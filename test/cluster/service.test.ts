@@ -11,6 +11,7 @@ import {
   type RedisClusterProcess,
 } from '../helpers/redis-cluster';
 import { startHarness, type Harness } from '../helpers/service-harness';
+import { raisedEvents } from '../helpers/raised-events';
 
 describeWithCluster('the receiver on Redis Cluster', () => {
   let cluster: RedisClusterProcess;
@@ -62,7 +63,7 @@ describeWithCluster('the receiver on Redis Cluster', () => {
       login_username: 'ana@example.com',
       last_error: null,
     });
-    const events = await store.onboardings.readOutbox(onboarding.onboarding_id);
+    const events = await raisedEvents(store.onboardings, onboarding.onboarding_id);
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.body)).toMatchObject({
       type: 'login.completed',
@@ -111,7 +112,7 @@ describeWithCluster('the receiver on Redis Cluster', () => {
       );
 
       expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
-      expect(await store.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+      expect(await raisedEvents(store.onboardings, onboarding.onboarding_id)).toHaveLength(1);
       expect(h.log.lines.filter((l) => l.outcome === 'COMPLETED')).toHaveLength(1);
       expect(h.log.lines.filter((l) => l.outcome === 'COMPLETED_REPLAY')).toHaveLength(49);
       expect((await store.webhookQueue.stats(Date.now())).depth).toBe(1);

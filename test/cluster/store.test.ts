@@ -9,6 +9,8 @@ import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
+import { describeEventLogContract } from '../contract/event-log.contract';
+import { describeHistoryContract } from '../contract/history.contract';
 import {
   deleteClusterKeys,
   describeWithCluster,
@@ -32,7 +34,7 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
 
   const uniquePrefix = () => `llrtest${randomBytes(6).toString('hex')}`;
 
-  it('spreads onboardings over the masters, each record with its outbox on one node', async () => {
+  it('spreads onboardings over the masters, each record with its event on one node', async () => {
     const prefix = uniquePrefix();
     const clock = new ManualClock();
     const store = createRedisStorage(connection, { prefix, clock, ownsConnection: false });
@@ -50,10 +52,9 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
       const perMaster = await Promise.all(
         connection.nodes('master').map(async (node) => {
           const [, keys] = await node.scan('0', 'MATCH', `${prefix}:{*`, 'COUNT', 1000);
-          const onboardings = keys.filter((k) => k.endsWith(':onb')).length;
-          const outboxes = keys.filter((k) => k.endsWith(':outbox')).length;
-          expect(outboxes).toBe(onboardings);
-          return onboardings;
+          const records = keys.filter((k) => k.endsWith(':onb'));
+          for (const key of records) expect(await node.hget(key, 'events')).toMatch(/^msg_/);
+          return records.length;
         }),
       );
       expect(perMaster).toHaveLength(3);
@@ -108,6 +109,48 @@ describeWithCluster('RedisStore on Redis Cluster', () => {
       ttlSecondsOf: async (id) => {
         const ms = await connection.pttl(`${prefix}:{${id}}:onb`);
         return ms < 0 ? null : Math.ceil(ms / 1000);
+      },
+    };
+  });
+
+  describeEventLogContract('RedisStore on Redis Cluster', async () => {
+    const prefix = uniquePrefix();
+    const storageOn = (on: Cluster) =>
+      createRedisStorage(on, { prefix, clock: new ManualClock(), ownsConnection: false });
+    const storage = storageOn(connection);
+    const others: Cluster[] = [];
+    return {
+      events: storage.events,
+      queue: storage.webhookQueue,
+      otherEvents: () => {
+        const other = connectRedis({ clusterNodes: cluster.nodes }, 'llr-test') as Cluster;
+        others.push(other);
+        return storageOn(other).events;
+      },
+      cleanup: async () => {
+        await deleteClusterKeys(connection, prefix);
+        await Promise.all(others.map((other) => other.quit()));
+      },
+    };
+  });
+
+  describeHistoryContract('RedisStore on Redis Cluster', async () => {
+    const prefix = uniquePrefix();
+    const clock = new ManualClock();
+    const storage = createRedisStorage(connection, { prefix, clock, ownsConnection: false });
+    const others: Cluster[] = [];
+    return {
+      onboardings: storage.onboardings,
+      history: storage.history,
+      otherHistory: () => {
+        const other = connectRedis({ clusterNodes: cluster.nodes }, 'llr-test') as Cluster;
+        others.push(other);
+        return createRedisStorage(other, { prefix, clock, ownsConnection: false });
+      },
+      clock,
+      cleanup: async () => {
+        await deleteClusterKeys(connection, prefix);
+        await Promise.all(others.map((other) => other.quit()));
       },
     };
   });

@@ -3,8 +3,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isoSeconds, type Clock } from '../../src/lib/clock';
 import type {
   Completion,
+  EventRef,
+  EventType,
   OnboardingLink,
   OnboardingRecord,
+  OnboardingStore,
   OutboxEvent,
 } from '../../src/store/store';
 
@@ -88,6 +91,7 @@ export function pendingRecord(
     start_token_sealed: null,
     link_lock_until: null,
     rev: 0,
+    events: [],
     ...overrides,
   };
 }
@@ -112,17 +116,30 @@ export function completionFor(
   };
 }
 
+/** An event raised by a change of the record (its body is built from the record). */
 export function eventFor(
   record: OnboardingRecord,
   webhookId = `msg_${randomBytes(6).toString('hex')}`,
+  type: EventType = 'login.completed',
+): EventRef {
+  return { webhook_id: webhookId, type, time: record.created_time };
+}
+
+/** A webhook with its body, as the delivery queue takes it. */
+export function webhookFor(
+  record: OnboardingRecord,
+  webhookId = `msg_${randomBytes(6).toString('hex')}`,
 ): OutboxEvent {
-  return {
-    webhook_id: webhookId,
-    body: JSON.stringify({
-      type: 'login.completed',
-      data: { onboarding_id: record.onboarding_id },
-    }),
-  };
+  const body = { type: 'login.completed', data: { onboarding_id: record.onboarding_id } };
+  return { webhook_id: webhookId, body: JSON.stringify(body) };
+}
+
+/** The events written on the stored record ([] when it is gone). */
+export async function eventsOf(
+  store: Pick<OnboardingStore, 'getOnboarding'>,
+  onboardingId: string,
+): Promise<EventRef[]> {
+  return (await store.getOnboarding(onboardingId))?.events ?? [];
 }
 
 /** The fields the release before invitations wrote; it had no link list, start token, lock or rev. */

@@ -11,6 +11,7 @@ import type {
 import {
   completionFor,
   eventFor,
+  eventsOf,
   linkFor,
   newOnboardingId,
   pendingRecord,
@@ -297,7 +298,7 @@ export function describeOnboardingLinksContract(
         const stored = await store.getOnboarding(record.onboarding_id);
         expect(stored).toStrictEqual((result as { record: OnboardingRecord }).record);
         expect(stored).toMatchObject({ status: 'completed', link_id: older, links: record.links });
-        await expect(store.readOutbox(record.onboarding_id)).resolves.toStrictEqual([event]);
+        await expect(eventsOf(store, record.onboarding_id)).resolves.toStrictEqual([event]);
       });
 
       it('completes from a link added by updateOnboarding', async () => {
@@ -342,7 +343,7 @@ export function describeOnboardingLinksContract(
           expect(result).toStrictEqual({ outcome: 'not_pending', record });
         }
         await expect(store.getOnboarding(record.onboarding_id)).resolves.toStrictEqual(record);
-        await expect(store.readOutbox(record.onboarding_id)).resolves.toStrictEqual([]);
+        await expect(eventsOf(store, record.onboarding_id)).resolves.toStrictEqual([]);
         const ttl = await fixture.ttlSecondsOf(record.onboarding_id);
         expect(ttl).toBeLessThanOrEqual(PENDING_TTL);
         expect(ttl).toBeGreaterThan(PENDING_TTL - 10);
@@ -375,7 +376,7 @@ export function describeOnboardingLinksContract(
             COMPLETED_TTL,
           ),
         ).resolves.toStrictEqual({ outcome: 'already_completed', record: completed });
-        await expect(store.readOutbox(record.onboarding_id)).resolves.toHaveLength(1);
+        await expect(eventsOf(store, record.onboarding_id)).resolves.toHaveLength(1);
       });
     });
   });

@@ -2,7 +2,13 @@
 import type { ManualClock } from '../../src/lib/clock';
 import { InvalidKeyError } from '../../src/store/errors';
 import type { OnboardingRecord, Storage } from '../../src/store/store';
-import { completionFor, eventFor, newOnboardingId, pendingRecord } from './onboarding-fixtures';
+import {
+  completionFor,
+  eventFor,
+  eventsOf,
+  newOnboardingId,
+  pendingRecord,
+} from './onboarding-fixtures';
 
 export interface ReconcileScheduleFixture {
   store: Storage;
@@ -157,9 +163,9 @@ export function describeReconcileScheduleContract(
     });
 
     describe('expiring', () => {
-      it('expires a pending onboarding with its event in the outbox, kept for the retention', async () => {
+      it('expires a pending onboarding with its event, kept for the retention', async () => {
         const record = await created();
-        const event = eventFor(record);
+        const event = eventFor(record, undefined, 'onboarding.expired');
 
         const result = await store.onboardings.expireOnboarding(
           record.onboarding_id,
@@ -170,13 +176,14 @@ export function describeReconcileScheduleContract(
 
         expect(result).toEqual({
           outcome: 'expired',
-          record: { ...record, status: 'expired' },
+          record: { ...record, status: 'expired', events: [event] },
         });
         await expect(store.onboardings.getOnboarding(record.onboarding_id)).resolves.toEqual({
           ...record,
           status: 'expired',
+          events: [event],
         });
-        await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toEqual([event]);
+        await expect(eventsOf(store.onboardings, record.onboarding_id)).resolves.toEqual([event]);
         const ttl = await fixture.ttlSecondsOf(record.onboarding_id);
         expect(ttl).toBeGreaterThan(RETENTION - 5);
         expect(ttl).toBeLessThanOrEqual(RETENTION);
@@ -199,7 +206,7 @@ export function describeReconcileScheduleContract(
         );
 
         expect(result.outcome).toBe('not_pending');
-        await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toHaveLength(1);
+        await expect(eventsOf(store.onboardings, record.onboarding_id)).resolves.toHaveLength(1);
         expect((await store.onboardings.getOnboarding(record.onboarding_id))?.status).toBe(
           'completed',
         );
@@ -235,7 +242,7 @@ export function describeReconcileScheduleContract(
 
         const winners = [completed.outcome === 'completed', expired.outcome === 'expired'];
         expect(winners.filter(Boolean)).toHaveLength(1);
-        await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toHaveLength(1);
+        await expect(eventsOf(store.onboardings, record.onboarding_id)).resolves.toHaveLength(1);
       });
     });
   });

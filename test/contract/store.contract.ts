@@ -4,7 +4,13 @@ import { isoSeconds } from '../../src/lib/clock';
 import { InvalidCursorError, InvalidKeyError } from '../../src/store/errors';
 import type { CompleteResult, OnboardingRecord, OnboardingStore } from '../../src/store/store';
 import { describeOnboardingLinksContract } from './onboarding-links.contract';
-import { completionFor, eventFor, newOnboardingId, pendingRecord } from './onboarding-fixtures';
+import {
+  completionFor,
+  eventFor,
+  eventsOf,
+  newOnboardingId,
+  pendingRecord,
+} from './onboarding-fixtures';
 
 export interface StoreFixture {
   store: OnboardingStore;
@@ -147,7 +153,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
     });
 
     describe('completing', () => {
-      it('completes a pending onboarding: login fields set, event in the outbox, last_error cleared, TTL re-set', async () => {
+      it('completes a pending onboarding: login fields set, its event written, last_error cleared, TTL re-set', async () => {
         const record = await created({
           last_error: { code: 'UPSTREAM_UNAVAILABLE', message: 'x', time: isoSeconds(clock.now()) },
         });
@@ -172,10 +178,11 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
           completed_via: 'callback',
           verifier_hash: completion.verifier_hash,
           last_error: null,
+          events: [event],
         };
         expect(result).toStrictEqual({ outcome: 'completed', record: expected });
         await expect(store.getOnboarding(record.onboarding_id)).resolves.toStrictEqual(expected);
-        await expect(store.readOutbox(record.onboarding_id)).resolves.toStrictEqual([event]);
+        await expect(eventsOf(store, record.onboarding_id)).resolves.toStrictEqual([event]);
         const ttl = await fixture.ttlSecondsOf(record.onboarding_id);
         expect(ttl).toBeGreaterThan(COMPLETED_TTL - 10);
         expect(ttl).toBeLessThanOrEqual(COMPLETED_TTL);
@@ -203,7 +210,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
           user_id: null,
           completed_via: 'reconciliation',
         });
-        await expect(store.readOutbox(record.onboarding_id)).resolves.toStrictEqual([]);
+        await expect(eventsOf(store, record.onboarding_id)).resolves.toStrictEqual([]);
       });
 
       it('answers already_completed to the same link again, keeping the first login and writing no second event', async () => {
@@ -226,7 +233,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
 
         expect(again).toStrictEqual({ outcome: 'already_completed', record: afterFirst });
         expect(afterFirst?.login_id).toBe(first.login_id);
-        await expect(store.readOutbox(record.onboarding_id)).resolves.toHaveLength(1);
+        await expect(eventsOf(store, record.onboarding_id)).resolves.toHaveLength(1);
       });
 
       it('answers not_pending to a different link once completed, and writes no event', async () => {
@@ -247,7 +254,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
           outcome: 'not_pending',
           record: (done as { record: OnboardingRecord }).record,
         });
-        await expect(store.readOutbox(record.onboarding_id)).resolves.toHaveLength(1);
+        await expect(eventsOf(store, record.onboarding_id)).resolves.toHaveLength(1);
       });
 
       it.each(['cancelled', 'expired'] as const)(
@@ -262,7 +269,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
           );
           expect(result).toStrictEqual({ outcome: 'not_pending', record });
           await expect(store.getOnboarding(record.onboarding_id)).resolves.toStrictEqual(record);
-          await expect(store.readOutbox(record.onboarding_id)).resolves.toStrictEqual([]);
+          await expect(eventsOf(store, record.onboarding_id)).resolves.toStrictEqual([]);
         },
       );
 
@@ -276,7 +283,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
         );
         expect(result).toStrictEqual({ outcome: 'not_pending', record });
         await expect(store.getOnboarding(record.onboarding_id)).resolves.toStrictEqual(record);
-        await expect(store.readOutbox(record.onboarding_id)).resolves.toStrictEqual([]);
+        await expect(eventsOf(store, record.onboarding_id)).resolves.toStrictEqual([]);
         const ttl = await fixture.ttlSecondsOf(record.onboarding_id);
         expect(ttl).toBeLessThanOrEqual(PENDING_TTL);
       });
@@ -292,7 +299,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
           ),
         ).resolves.toStrictEqual({ outcome: 'not_found' });
         await expect(store.getOnboarding(record.onboarding_id)).resolves.toBeNull();
-        await expect(store.readOutbox(record.onboarding_id)).resolves.toStrictEqual([]);
+        await expect(eventsOf(store, record.onboarding_id)).resolves.toStrictEqual([]);
       });
 
       it('completes a pending onboarding once under 50 concurrent completions', async () => {
@@ -311,8 +318,8 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
         expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);
         expect(outcomes.filter((o) => o === 'already_completed')).toHaveLength(49);
         const winner = outcomes.indexOf('completed');
-        const outbox = await store.readOutbox(record.onboarding_id);
-        expect(outbox).toStrictEqual([eventFor(record, `msg_${winner}`)]);
+        const events = await eventsOf(store, record.onboarding_id);
+        expect(events).toStrictEqual([eventFor(record, `msg_${winner}`)]);
         const stored = await store.getOnboarding(record.onboarding_id);
         expect(stored?.login_id).toBe(`login_${winner}`);
       });
@@ -542,10 +549,10 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       });
     });
 
-    describe('outbox', () => {
-      it('reads an empty outbox for an onboarding without events', async () => {
+    describe('events', () => {
+      it('has no events before a change raised one', async () => {
         const record = await created();
-        await expect(store.readOutbox(record.onboarding_id)).resolves.toStrictEqual([]);
+        await expect(eventsOf(store, record.onboarding_id)).resolves.toStrictEqual([]);
       });
     });
   });

@@ -59,8 +59,11 @@ export interface Harness {
   ): Promise<Record<string, unknown> & { onboarding_id: string; link_id: string }>;
   /** Authenticates the onboarding's link on the simulator; returns the callback path + query the browser would follow. */
   authenticate(linkId: string, username?: string): string;
-  /** A second instance, built by the same root on its own Redis connection (same prefix). */
-  anotherInstance(connection: RedisClient): Promise<Service>;
+  /**
+   * A second instance, built by the same root on its own Redis connection (same prefix); `clock`
+   * gives it a clock of its own (instances' clocks drift apart).
+   */
+  anotherInstance(connection: RedisClient, own?: { clock?: Clock }): Promise<Service>;
   /** The same deps with some storage parts replaced (a failing store, a flaky queue): another app. */
   appWithStorage(parts: Partial<Storage>): ReturnType<typeof createApp>;
   close(): Promise<void>;
@@ -98,8 +101,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const redis = options.store === 'memory' || given ? null : createTestRedisStore(clock);
   const log = options.log ?? captureLog();
   const config = loadConfig(harnessEnv(options));
-  const overridesFor = (connection: RedisClient | null, prefix?: string) => ({
-    clock,
+  const overridesFor = (connection: RedisClient | null, prefix?: string, ownClock = clock) => ({
+    clock: ownClock,
     redis: connection ? { connection, prefix } : undefined,
     upstream: { apiUrl: upstream.apiUrl, apiKey: SIM_KEY },
     upstreamRetry: { baseDelayMs: 1, maxDelayMs: 5 },
@@ -139,8 +142,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (!redirectUrl) throw new Error('the link has no redirect_url');
       return callbackPathOf(redirectUrl);
     },
-    async anotherInstance(otherConnection) {
-      const other = await buildService(config, log.logger, overridesFor(otherConnection, prefix));
+    async anotherInstance(otherConnection, own = {}) {
+      const other = await buildService(
+        config,
+        log.logger,
+        overridesFor(otherConnection, prefix, own.clock ?? clock),
+      );
       if (options.webhooks) other.webhooks?.start();
       others.push(other);
       return other;

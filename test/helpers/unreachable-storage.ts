@@ -15,6 +15,8 @@ export function unreachableStorage(storage: Storage): Storage {
   return {
     onboardings: failing(storage.onboardings),
     webhookQueue: failing(storage.webhookQueue),
+    events: failing(storage.events),
+    history: failing(storage.history),
     reconcileSchedule: failing(storage.reconcileSchedule),
     openLinks: failing(storage.openLinks),
     ping: () => Promise.reject(new Error('Connection is closed.')),

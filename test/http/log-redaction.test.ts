@@ -84,12 +84,13 @@ describe('log redaction', () => {
     const own = captureLog('trace');
     own.logger.info({ secret: WEBHOOK_SECRET }, 'a');
     own.logger.info({ webhook: { url: 'https://hooks.example.com', secret: WEBHOOK_SECRET } }, 'b');
+    own.logger.info({ webhook: { secrets: [WEBHOOK_SECRET, WEBHOOK_SECRET] } }, 'b2');
     own.logger.info({ req: { headers: { authorization: `Bearer ${API_KEY}` } } }, 'c');
     own.logger.info({ headers: { authorization: `Bearer ${API_KEY}` } }, 'd');
     own.logger.info({ apiKey: API_KEY, state: 's'.repeat(43), link_verifier: 'v'.repeat(40) }, 'e');
     own.logger.info({ params: { state: 's'.repeat(43), link_verifier: 'v'.repeat(40) } }, 'f');
 
-    expect(own.lines).toHaveLength(6);
+    expect(own.lines).toHaveLength(7);
     for (const secret of [WEBHOOK_SECRET, API_KEY, 's'.repeat(43), 'v'.repeat(40)])
       expect(own.text()).not.toContain(secret);
   });

@@ -17,6 +17,7 @@ import {
   type App,
   type Invitation,
 } from './fixture';
+import { raisedEvents } from '../helpers/raised-events';
 
 /** LINK_TTL's default: each upstream link made for an invitation lives this long. */
 const LINK_TTL_MS = 3600 * 1000;
@@ -87,7 +88,7 @@ describe('invitations: a burst of Continues across two instances', () => {
       expect(again.text).toContain('is connected');
     }
     expect(await storedRecord(h, invitation.onboardingId)).toEqual(completed);
-    expect(await h.storage.onboardings.readOutbox(invitation.onboardingId)).toHaveLength(1);
+    expect(await raisedEvents(h.storage.onboardings, invitation.onboardingId)).toHaveLength(1);
     expect((await h.storage.webhookQueue.stats(Date.now())).depth).toBe(1);
     expect(upstreamCount(h, 'create')).toBe(1);
   });
@@ -168,7 +169,7 @@ describe('invitations: links of one onboarding (ManualClock)', () => {
     });
     // A reload of the same callback is still a success; no second event.
     await supertest(h.app).get(callback).expect(200);
-    expect(await h.storage.onboardings.readOutbox(invitation.onboardingId)).toHaveLength(1);
+    expect(await raisedEvents(h.storage.onboardings, invitation.onboardingId)).toHaveLength(1);
   });
 
   it("refuses a callback carrying ANOTHER onboarding's link with LINK_MISMATCH; both stay pending", async () => {
@@ -195,8 +196,8 @@ describe('invitations: links of one onboarding (ManualClock)', () => {
       status: 'pending',
       login_id: null,
     });
-    expect(await h.storage.onboardings.readOutbox(victim.onboardingId)).toHaveLength(0);
-    expect(await h.storage.onboardings.readOutbox(attacker.onboardingId)).toHaveLength(0);
+    expect(await raisedEvents(h.storage.onboardings, victim.onboardingId)).toHaveLength(0);
+    expect(await raisedEvents(h.storage.onboardings, attacker.onboardingId)).toHaveLength(0);
     // The attacker's own callback still completes the attacker's onboarding, and only it.
     await supertest(h.app).get(callbackWith(own)).expect(200);
     expect((await storedRecord(h, attacker.onboardingId)).status).toBe('completed');
@@ -227,7 +228,7 @@ describe('invitations: links of one onboarding (ManualClock)', () => {
       login_id: null,
       last_error: { code: 'VERIFIER_MISMATCH' },
     });
-    expect(await h.storage.onboardings.readOutbox(invitation.onboardingId)).toHaveLength(0);
+    expect(await raisedEvents(h.storage.onboardings, invitation.onboardingId)).toHaveLength(0);
     await supertest(h.app).get(real).expect(200);
     expect(await storedRecord(h, invitation.onboardingId)).toMatchObject({
       status: 'completed',
@@ -260,7 +261,7 @@ describe('invitations: links of one onboarding (ManualClock)', () => {
 
     // Nothing about the victim changed, not even last_error.
     expect(await storedRecord(h, victim.onboardingId)).toEqual(before);
-    expect(await h.storage.onboardings.readOutbox(victim.onboardingId)).toHaveLength(0);
+    expect(await raisedEvents(h.storage.onboardings, victim.onboardingId)).toHaveLength(0);
     await supertest(h.app).get(real).expect(200);
     expect((await storedRecord(h, victim.onboardingId)).status).toBe('completed');
   });

@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import type { OnboardingRecord } from '../../src/store/store';
 import type { RecordedEndpoint } from '../../src/simulator';
 import type { Harness } from '../helpers/service-harness';
+import { raisedEvents } from '../helpers/raised-events';
 
 export type App = Harness['app'];
 
@@ -58,8 +59,9 @@ export interface OutboxBody {
   data: Record<string, unknown>;
 }
 
+/** The webhook bodies of the events the onboarding raised. */
 export async function outboxBodies(h: Harness, onboardingId: string): Promise<OutboxBody[]> {
-  const events = await h.storage.onboardings.readOutbox(onboardingId);
+  const events = await raisedEvents(h.storage.onboardings, onboardingId);
   return events.map((event) => JSON.parse(event.body) as OutboxBody);
 }
 

@@ -200,6 +200,18 @@ describe('integrator API: /v1/onboardings', () => {
       expect(res.body.data).not.toHaveProperty('start_url');
     });
 
+    it('lists no webhook_ids while pending, then the webhook-id of its login.completed webhook', async () => {
+      const created = await h.createOnboarding();
+      expect(created.webhook_ids).toEqual([]);
+      await supertest(h.app).get(h.authenticate(created.link_id)).expect(200);
+
+      const res = await h.api('get', `/v1/onboardings/${created.onboarding_id}`);
+
+      const [event] = await h.storage.webhookQueue.claimDue(Date.now() + 1000, 30_000, 10);
+      expect(event?.onboarding_id).toBe(created.onboarding_id);
+      expect(res.body.data.webhook_ids).toEqual([event!.webhook_id]);
+    });
+
     it.each(['onb_doesnotexist000', 'nope', 'onb_{x}aaaaaaaaaa'])(
       'answers 404 NOT_FOUND for %s',
       async (id) => {

@@ -3,12 +3,21 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import supertest from 'supertest';
 import type { z } from 'zod';
-import { listOnboardingsQuery, type onboarding } from '../../src/onboarding/schemas';
-import type { OnboardingView } from '../../src/onboarding/view';
+import {
+  listOnboardingsQuery,
+  type historyEntry,
+  type onboarding,
+} from '../../src/onboarding/schemas';
+import type { OnboardingView, toHistoryView } from '../../src/onboarding/view';
 import { openApiDocument, type OpenApiDocument } from '../../src/ops/openapi';
 import type { ParameterObject } from '../../src/ops/openapi-types';
-import { toDeadLetterView } from '../../src/webhooks/routes';
-import { deadLettersQuery, type deadLetter } from '../../src/webhooks/schemas';
+import { toAttemptView, toDeadLetterView } from '../../src/webhooks/routes';
+import { eventsQuery } from '../../src/events/schemas';
+import {
+  deadLettersQuery,
+  type deadLetter,
+  type deliveryAttempt,
+} from '../../src/webhooks/schemas';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/service-harness';
 import { eventually, startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
 import { responseChecker, type ResponseChecker } from './openapi-check';
@@ -20,7 +29,9 @@ import oasSchema from './fixtures/oas-3.1-schema.json';
 const _viewsFitTheirSchemas: [
   (view: OnboardingView) => z.output<typeof onboarding>,
   (view: ReturnType<typeof toDeadLetterView>) => z.output<typeof deadLetter>,
-] = [(view) => view, (view) => view];
+  (view: ReturnType<typeof toHistoryView>) => z.output<typeof historyEntry>,
+  (view: ReturnType<typeof toAttemptView>) => z.output<typeof deliveryAttempt>,
+] = [(view) => view, (view) => view, (view) => view, (view) => view];
 
 describe('the OpenAPI document', () => {
   const document = openApiDocument(PUBLIC_URL);
@@ -67,9 +78,13 @@ describe('the OpenAPI document', () => {
         '/v1/onboardings',
         '/v1/onboardings/{onboarding_id}',
         '/v1/onboardings/{onboarding_id}/cancel',
+        '/v1/onboardings/{onboarding_id}/history',
         '/v1/onboardings/{onboarding_id}/start-link',
         '/v1/webhooks/dead-letters',
         '/v1/webhooks/dead-letters/{webhook_id}/redeliver',
+        '/v1/webhooks/{webhook_id}',
+        '/v1/webhooks/replay',
+        '/v1/events',
       ].sort(),
     );
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({
@@ -91,6 +106,7 @@ describe('the OpenAPI document', () => {
       );
     expect(names('/v1/onboardings')).toEqual(Object.keys(listOnboardingsQuery.shape));
     expect(names('/v1/webhooks/dead-letters')).toEqual(Object.keys(deadLettersQuery.shape));
+    expect(names('/v1/events')).toEqual(Object.keys(eventsQuery.shape));
     expect(document.paths['/v1/webhooks/dead-letters']!.get!.parameters).toEqual([
       { $ref: '#/components/parameters/Limit' },
       { $ref: '#/components/parameters/Cursor' },
@@ -140,6 +156,10 @@ describe('the running app against its OpenAPI document', () => {
     expect(got.status).toBe(200);
     api.check('get', '/v1/onboardings/{onboarding_id}', got);
 
+    const history = await h.api('get', `/v1/onboardings/${id}/history`);
+    expect(history.status).toBe(200);
+    api.check('get', '/v1/onboardings/{onboarding_id}/history', history);
+
     const listed = await h.api('get', '/v1/onboardings?limit=1');
     expect(listed.status).toBe(200);
     expect(listed.body.data).toHaveLength(1);
@@ -159,6 +179,9 @@ describe('the running app against its OpenAPI document', () => {
     const got = await h.api('get', `/v1/onboardings/${onboarding.onboarding_id}`);
     expect(got.body.data.status).toBe('completed');
     api.check('get', '/v1/onboardings/{onboarding_id}', got);
+    const history = await h.api('get', `/v1/onboardings/${onboarding.onboarding_id}/history`);
+    expect(history.body.data.at(-1).type).toBe('completed');
+    api.check('get', '/v1/onboardings/{onboarding_id}/history', history);
     const conflict = await h.api('post', `/v1/onboardings/${onboarding.onboarding_id}/cancel`);
     expect(conflict.status).toBe(409);
     api.check('post', '/v1/onboardings/{onboarding_id}/cancel', conflict);
@@ -239,6 +262,43 @@ describe('the running app against its OpenAPI document', () => {
     const unknown = await h.api('post', '/v1/webhooks/dead-letters/msg_unknown/redeliver');
     expect(unknown.status).toBe(404);
     api.check('post', '/v1/webhooks/dead-letters/{webhook_id}/redeliver', unknown);
+  });
+
+  it('documents the events feed, a webhook with its attempts, and replay', async () => {
+    const onboarding = await h.createOnboarding({ ds_id: 'GA', metadata: { crm: 'acct-9' } });
+    await supertest(h.app).get(h.authenticate(onboarding.link_id)).expect(200);
+
+    const feed = await h.api('get', '/v1/events?limit=100');
+    expect(feed.status).toBe(200);
+    expect(feed.body.data.length).toBeGreaterThan(0);
+    api.check('get', '/v1/events', feed);
+    const badCursor = await h.api('get', '/v1/events?after=nope');
+    expect(badCursor.status).toBe(422);
+    api.check('get', '/v1/events', badCursor);
+
+    const id = feed.body.data.at(-1).id as string;
+    const webhook = await h.api('get', `/v1/webhooks/${id}`);
+    expect(webhook.status).toBe(200);
+    api.check('get', '/v1/webhooks/{webhook_id}', webhook);
+    const unknown = await h.api('get', '/v1/webhooks/msg_unknown');
+    expect(unknown.status).toBe(404);
+    api.check('get', '/v1/webhooks/{webhook_id}', unknown);
+
+    const now = Date.now();
+    const range = {
+      since: new Date(now - 60_000).toISOString(),
+      until: new Date(now).toISOString(),
+    };
+    const replayed = await h.api('post', '/v1/webhooks/replay').send(range);
+    expect(replayed.status).toBe(200);
+    api.check('post', '/v1/webhooks/replay', replayed);
+    const refused = await h
+      .api('post', '/v1/webhooks/replay')
+      .send({ ...range, since: range.until, until: range.since });
+    expect(refused.status).toBe(422);
+    api.check('post', '/v1/webhooks/replay', refused);
+    expect(api.acceptsBody('post', '/v1/webhooks/replay', range)).toBe(true);
+    expect(api.acceptsBody('post', '/v1/webhooks/replay', { ...range, extra: 1 })).toBe(false);
   });
 
   it('documents the probes', async () => {

@@ -10,6 +10,7 @@ import { redisServerOnPath } from '../helpers/redis-server';
 import { startRestartableRedis, type RestartableRedis } from '../helpers/restartable-redis';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/service-harness';
 import { responseChecker } from './openapi-check';
+import { raisedEvents } from '../helpers/raised-events';
 
 /** No request may hang while Redis is away: the connection fails commands within this. */
 const ANSWER_WITHIN_MS = 4000;
@@ -98,7 +99,7 @@ describeWithRedisServer(`when Redis goes away and comes back${SKIP_REASON}`, () 
       login_username: 'ana@example.com',
       metadata: { keep: 'me' },
     });
-    expect(await store.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(1);
+    expect(await raisedEvents(store.onboardings, onboarding.onboarding_id)).toHaveLength(1);
     const text = (await supertest(h.app).get('/metrics')).text;
     expect(text).toContain('llr_callbacks_total{outcome="SERVICE_UNAVAILABLE"} 1');
     expect(text).toContain('llr_callbacks_total{outcome="COMPLETED"} 1');

@@ -5,6 +5,7 @@ import {
   startReconcileFixture,
   type ReconcileFixture,
 } from './reconcile-fixture';
+import { raisedEvents } from '../helpers/raised-events';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -20,9 +21,9 @@ describe('expiry and closing links upstream', () => {
   });
 
   function eventsOf(onboardingId: string) {
-    return f.h.storage.onboardings
-      .readOutbox(onboardingId)
-      .then((events) => events.map((e) => JSON.parse(e.body) as Record<string, unknown>));
+    return raisedEvents(f.h.storage.onboardings, onboardingId).then((events) =>
+      events.map((e) => JSON.parse(e.body) as Record<string, unknown>),
+    );
   }
 
   it('expires an onboarding whose link expired unused, with an onboarding.expired webhook', async () => {
@@ -63,6 +64,11 @@ describe('expiry and closing links upstream', () => {
     await expect(f.h.storage.reconcileSchedule.countChecks()).resolves.toBe(0);
     const res = await f.h.api('get', `/v1/onboardings/${onboarding.onboarding_id}`);
     expect(res.body.data.status).toBe('expired');
+    const history = await f.h.api('get', `/v1/onboardings/${onboarding.onboarding_id}/history`);
+    expect(history.body.data.at(-1)).toEqual({
+      type: 'expired',
+      time: new Date(f.clock.now()).toISOString(),
+    });
   });
 
   it('checks again by the expiry at the latest, even when the backoff would wait longer', async () => {

@@ -7,6 +7,7 @@ import {
   startReconcileFixture,
   type ReconcileFixture,
 } from './reconcile-fixture';
+import { raisedEvents } from '../helpers/raised-events';
 
 describe('reconciliation of lost browsers', () => {
   let f: ReconcileFixture;
@@ -85,7 +86,7 @@ describe('reconciliation of lost browsers', () => {
       (await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.completed_via,
     ).toBe('reconciliation');
     await expect(
-      f.h.storage.onboardings.readOutbox(onboarding.onboarding_id),
+      raisedEvents(f.h.storage.onboardings, onboarding.onboarding_id),
     ).resolves.toHaveLength(1);
     // A minute on, anything the callback queued is due; the worker has looked and found nothing to send.
     f.clock.advance(60_000);
@@ -120,7 +121,7 @@ describe('reconciliation of lost browsers', () => {
         (await f.h.storage.onboardings.getOnboarding(onboarding.onboarding_id))?.completed_via,
       ).toBe('reconciliation');
       await expect(
-        f.h.storage.onboardings.readOutbox(onboarding.onboarding_id),
+        raisedEvents(f.h.storage.onboardings, onboarding.onboarding_id),
       ).resolves.toHaveLength(1);
     }
     await sink.waitFor(5);
@@ -147,7 +148,7 @@ describe('reconciliation of lost browsers', () => {
       last_error: { code: 'LOGIN_INCOMPLETE' },
     });
     await expect(
-      f.h.storage.onboardings.readOutbox(onboarding.onboarding_id),
+      raisedEvents(f.h.storage.onboardings, onboarding.onboarding_id),
     ).resolves.toHaveLength(0);
   });
 });

@@ -43,7 +43,8 @@ export async function startReconcileFixture(
     reconciler({ storage = h.storage, ...overrides } = {}) {
       const reconciler = createReconciler({
         onboardings: storage.onboardings,
-        webhookQueue: storage.webhookQueue,
+        events: storage.events,
+        history: storage.history,
         reconcileSchedule: storage.reconcileSchedule,
         openLinks: storage.openLinks,
         client: h.client,

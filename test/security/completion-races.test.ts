@@ -3,6 +3,7 @@
 import supertest from 'supertest';
 import { startHarness, type Harness, authenticatedCallback } from '../helpers/service-harness';
 import type { createApp } from '../../src/app';
+import { raisedEvents } from '../helpers/raised-events';
 
 type App = ReturnType<typeof createApp>;
 
@@ -23,7 +24,7 @@ describe('security: completion races across instances (real Redis)', () => {
       Array.from({ length: 20 }, (_, i) => supertest(instances[i % 2]!).get(real.path)),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-    expect(await h.storage.onboardings.readOutbox(real.onboardingId)).toHaveLength(1);
+    expect(await raisedEvents(h.storage.onboardings, real.onboardingId)).toHaveLength(1);
     expect(h.log.lines.filter((l) => l.outcome === 'COMPLETED')).toHaveLength(1);
   });
 
@@ -40,7 +41,7 @@ describe('security: completion races across instances (real Redis)', () => {
     const stored = await h.storage.onboardings.getOnboarding(victim.onboardingId);
     expect(stored).toMatchObject({ status: 'completed', link_id: victim.linkId });
     expect(stored!.login_id).toBe(h.sim.getLink(victim.linkId)!.login_id);
-    expect(await h.storage.onboardings.readOutbox(victim.onboardingId)).toHaveLength(1);
+    expect(await raisedEvents(h.storage.onboardings, victim.onboardingId)).toHaveLength(1);
     expect(await h.storage.onboardings.getOnboarding(attacker.onboardingId)).toMatchObject({
       status: 'pending',
     });
@@ -56,7 +57,7 @@ describe('security: completion races across instances (real Redis)', () => {
           .set('Authorization', 'Bearer test-api-key-0123456789'),
       ]);
       const stored = await h.storage.onboardings.getOnboarding(real.onboardingId);
-      const outbox = await h.storage.onboardings.readOutbox(real.onboardingId);
+      const outbox = await raisedEvents(h.storage.onboardings, real.onboardingId);
       if (stored!.status === 'completed') {
         expect(cb.status).toBe(200);
         expect(cancel.status).toBe(409);
@@ -93,7 +94,7 @@ describe('security: state reuse after the onboarding left pending', () => {
     expect(res.text).toContain('VERIFIER_MISMATCH');
     expect(res.text).not.toContain('is connected');
     expect(await h.storage.onboardings.getOnboarding(real.onboardingId)).toEqual(done);
-    expect(await h.storage.onboardings.readOutbox(real.onboardingId)).toHaveLength(1);
+    expect(await raisedEvents(h.storage.onboardings, real.onboardingId)).toHaveLength(1);
   });
 
   it("a completed onboarding's state with another (authenticated) link is STATE_INVALID and changes nothing", async () => {
@@ -124,7 +125,7 @@ describe('security: state reuse after the onboarding left pending', () => {
       status: 'cancelled',
       login_id: null,
     });
-    expect(await h.storage.onboardings.readOutbox(onboarding.onboarding_id)).toHaveLength(0);
+    expect(await raisedEvents(h.storage.onboardings, onboarding.onboarding_id)).toHaveLength(0);
   });
 
   it("an expired onboarding's state is STATE_INVALID, even with the real link and verifier", async () => {
@@ -140,7 +141,7 @@ describe('security: state reuse after the onboarding left pending', () => {
       status: 'expired',
       login_id: null,
     });
-    expect(await h.storage.onboardings.readOutbox(real.onboardingId)).toHaveLength(0);
+    expect(await raisedEvents(h.storage.onboardings, real.onboardingId)).toHaveLength(0);
   });
 
   it('a state whose record is gone (TTL) is STATE_INVALID', async () => {

@@ -5,6 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { ManualClock } from '../../src/lib/clock';
 import { API_KEY, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/service-harness';
 import { startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
+import { raisedEvents } from '../helpers/raised-events';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -46,7 +47,7 @@ describe('security: replayed callbacks and the webhook queue', () => {
     await sink.waitFor(1);
     await h.webhooks!.worker.idle();
     const due = `${h.redis!.prefix}:{webhooks}:due`;
-    const outbox = await h.storage.onboardings.readOutbox(onboarding.onboarding_id);
+    const outbox = await raisedEvents(h.storage.onboardings, onboarding.onboarding_id);
     expect(outbox).toHaveLength(1);
     expect(await h.redis!.redis.zrange(due, 0, -1)).toEqual([]);
 
@@ -54,7 +55,7 @@ describe('security: replayed callbacks and the webhook queue', () => {
     await h.webhooks!.worker.idle();
 
     expect(await h.redis!.redis.zrange(due, 0, -1)).toEqual([]);
-    await expect(h.storage.onboardings.readOutbox(onboarding.onboarding_id)).resolves.toEqual(
+    await expect(raisedEvents(h.storage.onboardings, onboarding.onboarding_id)).resolves.toEqual(
       outbox,
     );
     await expect(h.storage.webhookQueue.stats(clock.now())).resolves.toEqual({

@@ -6,11 +6,13 @@ import {
   type MemoryStorage,
 } from '../../src/store/storage';
 import { decodeRecord } from '../../src/store/record-codec';
-import { completionFor, eventFor, pendingRecord } from '../contract/onboarding-fixtures';
+import { completionFor, eventFor, eventsOf, pendingRecord } from '../contract/onboarding-fixtures';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
+import { describeEventLogContract } from '../contract/event-log.contract';
+import { describeHistoryContract } from '../contract/history.contract';
 
 describeStoreContract('MemoryStore', async () => {
   const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
@@ -38,6 +40,29 @@ describeReconcileScheduleContract('MemoryStore', async () => {
     clock,
     cleanup: () => store.close(),
     ttlSecondsOf: async (id) => store.onboardings.ttlSecondsOf(id),
+  };
+});
+
+describeEventLogContract('MemoryStore', async () => {
+  const store = createMemoryStorage(new ManualClock(new Date('2026-03-01T12:00:00Z')));
+  // Memory is one process: "another instance" is the same storage.
+  return {
+    events: store.events,
+    queue: store.webhookQueue,
+    otherEvents: () => store.events,
+    cleanup: () => store.close(),
+  };
+});
+
+describeHistoryContract('MemoryStore', async () => {
+  const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
+  const store = createMemoryStorage(clock);
+  return {
+    onboardings: store.onboardings,
+    history: store.history,
+    otherHistory: () => store,
+    clock,
+    cleanup: () => store.close(),
   };
 });
 
@@ -80,7 +105,7 @@ describe('MemoryStore expiry', () => {
     });
   });
 
-  it('keeps a completed onboarding and its outbox for the completed TTL', async () => {
+  it('keeps a completed onboarding and its event for the completed TTL', async () => {
     const record = pendingRecord(clock);
     await store.onboardings.createOnboarding(record, 60);
     const event = eventFor(record);
@@ -92,14 +117,11 @@ describe('MemoryStore expiry', () => {
     );
 
     clock.advance(599_000);
-    await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toStrictEqual([
-      event,
-    ]);
+    await expect(eventsOf(store.onboardings, record.onboarding_id)).resolves.toStrictEqual([event]);
     expect(store.onboardings.ttlSecondsOf(record.onboarding_id)).toBe(1);
     clock.advance(1000);
 
     await expect(store.onboardings.getOnboarding(record.onboarding_id)).resolves.toBeNull();
-    await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toStrictEqual([]);
   });
 
   it('lets an idempotency key be claimed again after its TTL', async () => {

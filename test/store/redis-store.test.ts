@@ -8,6 +8,8 @@ import type { CompleteResult } from '../../src/store/store';
 import {
   completionFor,
   eventFor,
+  eventsOf,
+  webhookFor,
   hashState,
   linkFor,
   newState,
@@ -18,6 +20,8 @@ import { describeStoreContract } from '../contract/store.contract';
 import { describeWebhookQueueContract } from '../contract/webhook-queue.contract';
 import { describeReconcileScheduleContract } from '../contract/reconcile-schedule.contract';
 import { describeOpenLinkIndexContract } from '../contract/open-link-index.contract';
+import { describeEventLogContract } from '../contract/event-log.contract';
+import { describeHistoryContract } from '../contract/history.contract';
 
 const COMPLETED_TTL = 90 * 24 * 3600;
 
@@ -117,6 +121,50 @@ describeOpenLinkIndexContract('RedisStore', async () => {
   };
 });
 
+describeEventLogContract('RedisStore', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniquePrefix();
+  const others: Redis[] = [];
+  const storageOn = (connection: Redis) =>
+    createRedisStorage(connection, { prefix, clock: new ManualClock(), ownsConnection: false });
+  const storage = storageOn(redis);
+  return {
+    events: storage.events,
+    queue: storage.webhookQueue,
+    otherEvents: () => {
+      const other = new Redis(redisUrl());
+      others.push(other);
+      return storageOn(other).events;
+    },
+    cleanup: async () => {
+      await deleteKeysUnder(redis, prefix);
+      await Promise.all([redis, ...others].map((r) => r.quit()));
+    },
+  };
+});
+
+describeHistoryContract('RedisStore', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniquePrefix();
+  const clock = new ManualClock();
+  const others: Redis[] = [];
+  const storage = createRedisStorage(redis, { prefix, clock, ownsConnection: false });
+  return {
+    onboardings: storage.onboardings,
+    history: storage.history,
+    otherHistory: () => {
+      const other = new Redis(redisUrl());
+      others.push(other);
+      return createRedisStorage(other, { prefix, clock, ownsConnection: false });
+    },
+    clock,
+    cleanup: async () => {
+      await deleteKeysUnder(redis, prefix);
+      await Promise.all([redis, ...others].map((r) => r.quit()));
+    },
+  };
+});
+
 describe('RedisStore on a real Redis', () => {
   let redis: Redis;
   let prefix: string;
@@ -157,34 +205,47 @@ describe('RedisStore on a real Redis', () => {
       const outcomes = (await Promise.all(attempts)).map((r) => r.outcome);
       expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);
       expect(outcomes.filter((o) => o === 'already_completed')).toHaveLength(99);
-      await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toHaveLength(1);
+      await expect(eventsOf(store.onboardings, record.onboarding_id)).resolves.toHaveLength(1);
     } finally {
       await otherStore.close();
     }
     await expect(other.ping()).rejects.toThrow();
   });
 
-  it('keeps records under the prefix with one hash tag per onboarding, and sets the outbox TTL', async () => {
+  it('keeps records under the prefix with one hash tag per onboarding, the event on the record', async () => {
     const record = pendingRecord(clock);
     await store.onboardings.createOnboarding(record, 3600);
+    const event = eventFor(record);
     await store.onboardings.completeOnboarding(
       record.onboarding_id,
       completionFor(record, clock),
-      eventFor(record),
+      event,
       COMPLETED_TTL,
     );
     const id = record.onboarding_id;
-    expect((await keysUnder(redis, prefix)).sort()).toEqual(
-      [`${prefix}:onboardings`, `${prefix}:{${id}}:onb`, `${prefix}:{${id}}:outbox`].sort(),
+    const key = `${prefix}:{${id}}:onb`;
+    expect((await keysUnder(redis, prefix)).sort()).toEqual([`${prefix}:onboardings`, key].sort());
+    expect(await redis.type(key)).toBe('hash');
+    expect(await redis.hget(key, 'events')).toBe(
+      `${event.webhook_id} login.completed ${event.time}`,
     );
-    expect(await redis.type(`${prefix}:{${id}}:onb`)).toBe('hash');
-    for (const key of [`${prefix}:{${id}}:onb`, `${prefix}:{${id}}:outbox`]) {
-      const pttl = await redis.pttl(key);
-      expect(pttl).toBeGreaterThan((COMPLETED_TTL - 10) * 1000);
-      expect(pttl).toBeLessThanOrEqual(COMPLETED_TTL * 1000);
-    }
+    const pttl = await redis.pttl(key);
+    expect(pttl).toBeGreaterThan((COMPLETED_TTL - 10) * 1000);
+    expect(pttl).toBeLessThanOrEqual(COMPLETED_TTL * 1000);
     expect(await redis.zscore(`${prefix}:onboardings`, id)).toBe(
       String(Date.parse(record.created_time)),
+    );
+  });
+
+  it('reads the outbox a completion of the previous release wrote, oldest first', async () => {
+    const record = pendingRecord(clock);
+    const written = [webhookFor(record), webhookFor(record)];
+    await redis.rpush(
+      `${prefix}:{${record.onboarding_id}}:outbox`,
+      ...written.map((event) => JSON.stringify(event)),
+    );
+    await expect(store.onboardings.readOutbox(record.onboarding_id)).resolves.toStrictEqual(
+      written,
     );
   });
 
@@ -343,7 +404,7 @@ describe('RedisStore on a real Redis', () => {
     try {
       const now = clock.now();
       const events = Array.from({ length: 50 }, (_, i) =>
-        eventFor(pendingRecord(clock), `msg_${i}`),
+        webhookFor(pendingRecord(clock), `msg_${i}`),
       );
       await store.webhookQueue.enqueueWebhooks('onb_concurrent0001', events, now);
 
@@ -364,14 +425,14 @@ describe('RedisStore on a real Redis', () => {
 
   it('keeps the webhook queue under one {webhooks} hash tag, bodies stored verbatim', async () => {
     const now = clock.now();
-    const event = eventFor(pendingRecord(clock));
+    const event = webhookFor(pendingRecord(clock));
     await store.webhookQueue.enqueueWebhooks('onb_queued0000001', [event], now);
     await store.webhookQueue.claimDue(now, 30_000, 10);
     await store.webhookQueue.rescheduleWebhook(event.webhook_id, now + 1000, 1, 'HTTP 500');
-    const dead = eventFor(pendingRecord(clock));
+    const dead = webhookFor(pendingRecord(clock));
     await store.webhookQueue.enqueueWebhooks('onb_dead000000001', [dead], now);
     await store.webhookQueue.deadLetterWebhook(dead.webhook_id, 9, 'HTTP 404', now);
-    const delivered = eventFor(pendingRecord(clock));
+    const delivered = webhookFor(pendingRecord(clock));
     await store.webhookQueue.enqueueWebhooks('onb_done000000001', [delivered], now);
     await store.webhookQueue.ackWebhook(delivered.webhook_id, now);
 
@@ -391,7 +452,7 @@ describe('RedisStore on a real Redis', () => {
 
   it('drops a due member that is not a queued webhook (a relay marker left by an older version)', async () => {
     const now = clock.now();
-    const event = eventFor(pendingRecord(clock));
+    const event = webhookFor(pendingRecord(clock));
     const due = `${prefix}:{webhooks}:due`;
     await redis.zadd(due, now - 1, 'r:onb_leftover00001');
     await store.webhookQueue.enqueueWebhooks('onb_queued0000002', [event], now);

@@ -32,7 +32,7 @@ function queued(overrides: Partial<QueuedWebhook> = {}): QueuedWebhook {
 describe('deliverWebhook', () => {
   let dispatcher: Agent;
   let sink: WebhookSink;
-  const sign = createSigner(SECRET);
+  const sign = createSigner([SECRET]);
   const target = (url: string, timeoutMs = 2000): DeliveryTarget => ({
     url,
     sign,
@@ -68,6 +68,7 @@ describe('deliverWebhook', () => {
       expect(outcome).toEqual({
         result: 'retry',
         error: `HTTP ${status}`,
+        status,
         retryAfterSeconds: null,
       });
     },
@@ -86,6 +87,7 @@ describe('deliverWebhook', () => {
       expect(outcome).toEqual({
         result: 'retry',
         error: `HTTP ${status}`,
+        status,
         retryAfterSeconds: want,
       });
     },
@@ -109,7 +111,12 @@ describe('deliverWebhook', () => {
       headers: { 'Retry-After': new Date(Date.now() - 60_000).toUTCString() },
     });
     const outcome = await deliverWebhook(target(sink.url), queued(), Date.now());
-    expect(outcome).toEqual({ result: 'retry', error: 'HTTP 429', retryAfterSeconds: 0 });
+    expect(outcome).toEqual({
+      result: 'retry',
+      error: 'HTTP 429',
+      status: 429,
+      retryAfterSeconds: 0,
+    });
   });
 
   it.each([400, 401, 403, 404, 405, 410, 413, 422, 499])(
@@ -117,7 +124,7 @@ describe('deliverWebhook', () => {
     async (status) => {
       sink.script({ status });
       const outcome = await deliverWebhook(target(sink.url), queued(), Date.now());
-      expect(outcome).toEqual({ result: 'refused', error: `HTTP ${status}` });
+      expect(outcome).toEqual({ result: 'refused', error: `HTTP ${status}`, status });
       expect(sink.received).toHaveLength(1);
     },
   );
@@ -150,6 +157,7 @@ describe('deliverWebhook', () => {
         expect(outcome).toEqual({
           result: 'retry',
           error: `HTTP ${status}`,
+          status,
           retryAfterSeconds: null,
         });
         expect(sink.arrived()).toBe(0);
@@ -163,7 +171,12 @@ describe('deliverWebhook', () => {
     const started = Date.now();
     try {
       const outcome = await deliverWebhook(target(sink.url, 250), queued(), Date.now());
-      expect(outcome).toEqual({ result: 'retry', error: 'timeout', retryAfterSeconds: null });
+      expect(outcome).toEqual({
+        result: 'retry',
+        error: 'timeout',
+        status: null,
+        retryAfterSeconds: null,
+      });
       expect(sink.arrived()).toBe(1);
       // Gave up at about the timeout, not at some longer default.
       expect(Date.now() - started).toBeLessThan(5000);

@@ -2,6 +2,7 @@
 import supertest from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/service-harness';
+import { raisedEvents } from '../helpers/raised-events';
 import { eventually, startWebhookSink, type WebhookSink } from '../helpers/webhook-sink';
 
 const verifier = new Webhook(WEBHOOK_SECRET);
@@ -55,6 +56,33 @@ describe('webhook delivery', () => {
     expect((await h.storage.webhookQueue.listDeadLetters(10)).items).toHaveLength(0);
     // Nothing more arrives: the 2xx acknowledged it.
     expect(sink.received).toHaveLength(3);
+  });
+
+  it('delivers the body built from the stored record, byte for byte, with its webhook-id', async () => {
+    h = await startHarness({ webhooks: { url: sink.url } });
+    const onboardingId = await completeOne(h);
+    await sink.waitFor(1);
+
+    const [event] = await raisedEvents(h.storage.onboardings, onboardingId);
+    expect(sink.received[0]!.body).toBe(event!.body);
+    expect(sink.received[0]!.headers['webhook-id']).toBe(event!.webhook_id);
+    const stored = await h.storage.onboardings.getOnboarding(onboardingId);
+    expect(JSON.parse(event!.body)).toEqual({
+      type: 'login.completed',
+      timestamp: stored!.completed_time,
+      data: {
+        onboarding_id: onboardingId,
+        link_id: stored!.link_id,
+        ds_id: 'GA',
+        ds_name: stored!.ds_name,
+        login_id: stored!.login_id,
+        login_username: stored!.login_username,
+        login_time: stored!.login_time,
+        user_id: stored!.user_id,
+        metadata: { crm: 'acct-1' },
+        completed_via: 'callback',
+      },
+    });
   });
 
   it('is refused by the Standard Webhooks library when the body is tampered with or the timestamp is stale', async () => {

@@ -50,7 +50,7 @@ describe('webhook worker', () => {
   });
 
   it('reschedules a failure after the schedule delay, keeping it until then', async () => {
-    const t = setup([{ result: 'retry', error: 'HTTP 500', retryAfterSeconds: null }]);
+    const t = setup([{ result: 'retry', error: 'HTTP 500', status: 500, retryAfterSeconds: null }]);
     worker = t.worker;
     await enqueue(t.store, t.clock);
     t.worker.start();
@@ -69,7 +69,7 @@ describe('webhook worker', () => {
   });
 
   it('honours a longer Retry-After from the receiver', async () => {
-    const t = setup([{ result: 'retry', error: 'HTTP 429', retryAfterSeconds: 1.5 }]);
+    const t = setup([{ result: 'retry', error: 'HTTP 429', status: 429, retryAfterSeconds: 1.5 }]);
     worker = t.worker;
     await enqueue(t.store, t.clock);
     t.worker.start();
@@ -80,7 +80,12 @@ describe('webhook worker', () => {
   });
 
   it('moves an event to dead letters when its retries run out', async () => {
-    const fail: DeliveryOutcome = { result: 'retry', error: 'timeout', retryAfterSeconds: null };
+    const fail: DeliveryOutcome = {
+      result: 'retry',
+      error: 'timeout',
+      status: null,
+      retryAfterSeconds: null,
+    };
     const t = setup([fail, fail, fail], { retryDelaysMs: [10, 10] });
     worker = t.worker;
     await enqueue(t.store, t.clock);
@@ -105,7 +110,7 @@ describe('webhook worker', () => {
   });
 
   it('dead-letters a refusal at once', async () => {
-    const t = setup([{ result: 'refused', error: 'HTTP 410' }]);
+    const t = setup([{ result: 'refused', error: 'HTTP 410', status: 410 }]);
     worker = t.worker;
     await enqueue(t.store, t.clock);
     t.worker.start();
@@ -168,7 +173,7 @@ describe('webhook worker', () => {
   });
 
   it('drained() waits for webhooks that fall due when the clock moves on', async () => {
-    const t = setup([{ result: 'retry', error: 'HTTP 500', retryAfterSeconds: null }]);
+    const t = setup([{ result: 'retry', error: 'HTTP 500', status: 500, retryAfterSeconds: null }]);
     worker = t.worker;
     await enqueue(t.store, t.clock);
     t.worker.start();
