@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import { parseExpiryTime } from '../lib/expiry-time';
 import type { LoginLink } from '../supermetrics/types';
 import type { OnboardingLink, OnboardingRecord } from '../store/store';
-import { dataSourceName } from './data-sources';
+import { dataSourceName } from '../supermetrics/data-sources';
 import type { CreateOnboardingBody } from './schemas';
 
 /** An invitation ("on_open") lives at most this long: the upstream removes links after 90 days. */

@@ -2,7 +2,7 @@
 import { isoSeconds, type Clock } from '../lib/clock';
 import { randomToken, type RandomSource } from '../lib/ids';
 import type { LoginLink, LoginLinkSummary } from '../supermetrics/types';
-import { dataSourceName } from './data-sources';
+import { dataSourceName } from '../supermetrics/data-sources';
 
 const REMOVAL_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 const USER_ID = 'usr_1';

@@ -1,6 +1,5 @@
-// The receiver's own names of well-known data sources: an "on_open" onboarding has no upstream link yet to
-// tell its ds_name, so its start page names the source from here (the ds_id itself when unknown).
-
+// Names of well-known Supermetrics data sources, by ds_id: the simulator answers with them, and the
+// receiver names an "on_open" onboarding's source with them before its first link tells ds_name.
 const DATA_SOURCE_NAMES: Readonly<Record<string, string>> = {
   AC: 'Microsoft Advertising (Bing)',
   AW: 'Google Ads',
