@@ -20,8 +20,9 @@ export function createMemoryOpenLinkIndex(): OpenLinkIndex {
 
     async untrack(links) {
       const members = links.map((link) => linkMember(link.onboardingId, link.linkId));
-      for (const member of members) sentAt.delete(member);
-      if (members.length > 0) fullUntilMs = 0;
+      let removed = 0;
+      for (const member of members) if (sentAt.delete(member)) removed++;
+      if (removed > 0) fullUntilMs = 0;
     },
 
     async oldest(max) {

@@ -15,7 +15,15 @@ redis.call('ZREM', KEYS[1], ARGV[1])
 return 1
 `;
 
+/** KEYS: the open-link set, the full mark. ARGV: members → how many were removed (the mark then goes). */
+const UNTRACK = `
+local removed = redis.call('ZREM', KEYS[1], unpack(ARGV))
+if removed > 0 then redis.call('DEL', KEYS[2]) end
+return removed
+`;
+
 type ScriptCommands = {
+  llrUntrackLinks(key: string, fullKey: string, ...members: string[]): Promise<number>;
   llrClaimLinkForRecycle(key: string, member: string, notAfterMs: number): Promise<number>;
 };
 
@@ -23,9 +31,10 @@ type ScriptCommands = {
 const FULL_MARK_TTL_MS = 120_000;
 
 export function createRedisOpenLinkIndex(redis: RedisClient, key: string): OpenLinkIndex {
-  // Same hash tag as the set: one slot, so untrack can drop the mark in the same transaction.
+  // Same hash tag as the set: one slot, so untrack can drop the mark in the same script.
   const fullKey = `${key}:full`;
   redis.defineCommand('llrClaimLinkForRecycle', { numberOfKeys: 1, lua: CLAIM_FOR_RECYCLE });
+  redis.defineCommand('llrUntrackLinks', { numberOfKeys: 2, lua: UNTRACK });
   const run = redis as unknown as ScriptCommands;
 
   return {
@@ -37,13 +46,8 @@ export function createRedisOpenLinkIndex(redis: RedisClient, key: string): OpenL
     async untrack(links) {
       const members = links.map((link) => linkMember(link.onboardingId, link.linkId));
       if (members.length === 0) return;
-      const done = await redis
-        .multi()
-        .zrem(key, ...members)
-        .del(fullKey)
-        .exec();
-      const failed = done?.find(([err]) => err !== null);
-      if (failed) throw failed[0];
+      // One script, the mark dropped only when a link did leave: one call on every completion.
+      await run.llrUntrackLinks(key, fullKey, ...members);
     },
 
     async oldest(max) {

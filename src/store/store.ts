@@ -502,7 +502,7 @@ export interface OpenLinkIndex {
   count(): Promise<number>;
   /**
    * Notes that the upstream answered LINK_LIMIT_EXCEEDED: until untilMs, waiting customers are not
-   * sent upstream again (each try costs the hourly budget). Forgotten as soon as any link leaves the
+   * sent upstream again (each try costs the hourly budget). Forgotten as soon as a link leaves the
    * index (a slot may be free), and after two minutes whatever untilMs says.
    */
   markFull(untilMs: number): Promise<void>;
