@@ -94,28 +94,7 @@ export async function storedRecord(
   return h.redis!.redis.hgetall(`${h.redis!.prefix}:{${onboardingId}}:onb`);
 }
 
-/** The value of one sample in Prometheus text, or undefined when the series is absent. */
-export function sampleOf(
-  text: string,
-  name: string,
-  labels: Record<string, string> = {},
-): number | undefined {
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#') || line === '') continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [
-        m[1],
-        m[2],
-      ]),
-    );
-    const wanted = Object.entries(labels);
-    if (wanted.length === Object.keys(found).length && wanted.every(([k, v]) => found[k] === v))
-      return Number(match[3]);
-  }
-  return undefined;
-}
+export { sampleOf } from '../helpers/prometheus';
 
 export async function scrape(h: Harness): Promise<string> {
   const res = await supertest(h.app).get('/metrics').expect(200);
