@@ -2,7 +2,7 @@
 import type { Clock } from '../lib/clock';
 import { FEED_RETENTION_MS } from '../store/retention';
 import type { EventLog, OnboardingStore } from '../store/store';
-import { bodiesOf } from './bodies';
+import { bodiesOf } from '../webhooks/bodies';
 import type { EventsQuery } from './schemas';
 
 /** A filtered page reads at most this many batches, then hands back the cursor it reached. */

@@ -2,7 +2,7 @@
 // to the feed. One still waiting in the queue is skipped, and so is one another replay queued since this
 // one began: replays racing on two instances queue each event once.
 import { AppError } from '../errors';
-import { bodiesOf } from '../events/bodies';
+import { bodiesOf } from './bodies';
 import { FEED_RETENTION_MS } from '../store/retention';
 import type { EventLog, EventType, OnboardingStore, RequeuedEvent } from '../store/store';
 

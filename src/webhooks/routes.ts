@@ -2,7 +2,7 @@
 // them, put one back in the delivery queue).
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors';
-import { bodiesOf } from '../events/bodies';
+import { bodiesOf } from './bodies';
 import { requestIdOf } from '../http/request-id';
 import type { Clock } from '../lib/clock';
 import { parseOrThrow } from '../http/request-schemas';

@@ -1,7 +1,7 @@
 // The body of each feed entry: a kept one as it is, any other built from its onboarding's record (the
 // record keeps every field the body carries, and the event's own reference with its time).
 import type { FeedEntry, OnboardingStore } from '../store/store';
-import { eventBody } from '../webhooks/events';
+import { eventBody } from './events';
 
 /**
  * webhook_id → body for the entries that have one. An entry whose onboarding is gone (records outlive
