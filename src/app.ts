@@ -4,7 +4,7 @@ import express from 'express';
 import { createCallbackVerifier } from './callback/verify';
 import { callbackRoute } from './callback/route';
 import { callbackGuard } from './callback/guard';
-import { createResultPages } from './callback/pages';
+import { createResultPages } from './pages/result-pages';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { limitApiByKey, type RateLimiters } from './http/rate-limit';

@@ -9,7 +9,7 @@ import { requireForwardedHttps } from '../http/forwarded-https';
 import { clientAddressOf, consumeRequest } from '../http/rate-limit';
 import { textsFor } from '../pages/i18n';
 import { sendPage } from '../pages/respond';
-import type { ResultPages } from './pages';
+import type { ResultPages } from '../pages/result-pages';
 
 export interface CallbackGuardOptions {
   /** A proxy terminates TLS in front ("trust proxy" set): refuse what did not reach it over https. */

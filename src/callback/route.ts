@@ -10,9 +10,9 @@ import { withQuery } from '../onboarding/return-url';
 import { textsFor, type Catalogue } from '../pages/i18n';
 import { sendPage } from '../pages/respond';
 import type { OnboardingRecord } from '../store/store';
-import type { ResultPages } from './pages';
+import type { ResultPages } from '../pages/result-pages';
 import { parseCallbackParams, type CallbackParams } from './params';
-import { openerNoticeScript, openerOfLink, type OpenerResult } from '../embed/opener';
+import { openerNoticeScript, openerOfLink, type OpenerResult } from '../pages/opener';
 import { tryAgainUrl } from './try-again';
 import { CallbackFailure, type CallbackHandler } from './verify';
 

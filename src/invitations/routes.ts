@@ -1,8 +1,8 @@
 // GET and POST /start/<token>, the browser-facing start link: pages only, rate-limited per client
 // address like /callback; the token is in the address, so nothing here may be cached or referred.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { allowedOpener } from '../embed/opener';
-import type { ResultPages } from '../callback/pages';
+import { allowedOpener } from '../pages/opener';
+import type { ResultPages } from '../pages/result-pages';
 import { toAppError } from '../http/error-handler';
 import { requestIdOf } from '../http/request-id';
 import { warnServerFailure } from '../http/request-log';

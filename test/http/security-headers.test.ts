@@ -1,7 +1,7 @@
 // Security headers and content security policies on every route: API answers, callback pages, redirects.
 import { createHash } from 'node:crypto';
 import supertest from 'supertest';
-import { createResultPages } from '../../src/callback/pages';
+import { createResultPages } from '../../src/pages/result-pages';
 import { createPageChrome } from '../../src/pages/layout';
 import { createMetrics } from '../../src/ops/metrics';
 import { startHarness, type Harness } from '../helpers/service-harness';

@@ -1,7 +1,7 @@
-// Result pages of the callback (also shown by start links): connected, being confirmed, not connected.
-// Small, accessible, self-contained HTML in the customer's language: no script, no external resource.
-import type { Catalogue, PageFailureCode } from '../pages/i18n';
-import { escapeHtml, type PageChrome } from '../pages/layout';
+// Result pages, shown by the callback and by start links: connected, being confirmed, not connected.
+// Small, accessible, self-contained HTML in the customer's language; one script only in an SDK popup.
+import type { Catalogue, PageFailureCode } from './i18n';
+import { escapeHtml, type PageChrome } from './layout';
 
 export interface ResultPages {
   /** The result pages' policy: their style and nothing else. */
