@@ -263,12 +263,13 @@ async function readLiveLink(
     await recordWrongAccount(deps, record);
   }
   if (link.status_code === 'OPEN' && deps.clock.now() >= Date.parse(link.expiry_time)) {
-    // Still OPEN upstream after its expiry_time: close it so it stops counting against the limit.
+    // Still OPEN upstream after its expiry_time: close it so it stops counting against the limit
+    // (it reads CLOSED from now on, and goes to the history as link_closed).
     const closed = await request(deps, (o) => deps.client.closeLink(entry.link_id, o));
     if (closed.kind === 'deferred') return { kind: 'stop', outcome: 'deferred' };
     if (closed.kind === 'failed' && !isNotFound(closed.err))
       return { kind: 'stop', outcome: await failed(deps, record, closed.err, entry.link_id) };
-    return { kind: 'changed', status: 'EXPIRED', closedByUs: true };
+    return { kind: 'changed', status: 'CLOSED', closedByUs: true };
   }
   return link.status_code === entry.status
     ? { kind: 'unchanged' }

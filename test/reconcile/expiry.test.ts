@@ -111,6 +111,10 @@ describe('expiry and closing links upstream', () => {
       'expired',
     );
     expect((await eventsOf(onboarding.onboarding_id))[0]?.type).toBe('onboarding.expired');
+    const history = await f.h.api('get', `/v1/onboardings/${onboarding.onboarding_id}/history`);
+    expect(history.body.data).toContainEqual(
+      expect.objectContaining({ type: 'link_closed', link_id: onboarding.link_id }),
+    );
   });
 
   it('expires an onboarding whose link the upstream no longer knows', async () => {
