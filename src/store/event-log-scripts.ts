@@ -2,7 +2,7 @@
 // an event gives it its feed position and queues it in one step, and a replay queues again in one step
 // what is not waiting already.
 import type { WebhookQueueKeys } from './keys';
-import type { RedisClient } from './scripts';
+import { type RedisClient, defineScripts } from './scripts';
 import { KEY_NAMES, LOCAL_KEYS, LOG_DELIVERY } from './webhook-queue-scripts';
 
 /** A recording trims at most this many events past the retention (recordings outpace additions). */
@@ -115,10 +115,7 @@ export function defineEventLogScripts(
   client: RedisClient,
   keys: WebhookQueueKeys,
 ): EventLogScripts {
-  for (const [name, lua] of Object.entries(DEFINITIONS)) {
-    client.defineCommand(name, { numberOfKeys: KEY_NAMES.length, lua });
-  }
-  const run = client as unknown as ScriptCommands;
+  const run = defineScripts<ScriptCommands>(client, DEFINITIONS, KEY_NAMES.length);
   const allKeys = KEY_NAMES.map((name) => keys[name]);
   return {
     record: async (now, retentionStart, groups) =>

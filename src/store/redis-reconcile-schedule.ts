@@ -2,7 +2,7 @@
 import * as check from './checks';
 import { BUDGET_KEY_TTL_SECONDS } from './retention';
 import type { ReconcileKeys } from './keys';
-import type { RedisClient } from './scripts';
+import { type RedisClient, defineScripts } from './scripts';
 import type { ReconcileSchedule } from './store';
 
 /** KEYS: due. ARGV: now, lease end, max → the claimed ids, each re-scored to the lease end. */
@@ -44,10 +44,7 @@ export function createRedisReconcileSchedule(
   redis: RedisClient,
   keys: ReconcileKeys,
 ): ReconcileSchedule {
-  for (const [name, lua] of Object.entries(DEFINITIONS)) {
-    redis.defineCommand(name, { numberOfKeys: 1, lua });
-  }
-  const run = redis as unknown as ScriptCommands;
+  const run = defineScripts<ScriptCommands>(redis, DEFINITIONS, 1);
 
   return {
     async scheduleCheck(onboardingId, atMs) {

@@ -200,6 +200,21 @@ export interface StoreScripts {
 }
 
 /** Defines the scripts on the client (idempotent; ioredis sends EVALSHA, falling back to EVAL once). */
+/**
+ * Defines Lua scripts as commands on the client (idempotent; EVALSHA, falling back to EVAL once), each
+ * taking `numberOfKeys` keys, and answers the client typed with those commands.
+ */
+export function defineScripts<Commands>(
+  client: RedisClient,
+  definitions: Record<string, string>,
+  numberOfKeys: number,
+): Commands {
+  for (const [name, lua] of Object.entries(definitions)) {
+    client.defineCommand(name, { numberOfKeys, lua });
+  }
+  return client as unknown as Commands;
+}
+
 export function defineStoreScripts(client: RedisClient): StoreScripts {
   for (const [name, definition] of Object.entries(DEFINITIONS)) {
     client.defineCommand(name, definition);

@@ -5,7 +5,7 @@
 // JSON built in TypeScript and stored as opaque strings: no script decodes JSON.
 import { LOG_ENTRY_LUA_PATTERN, MAX_LOGGED_ATTEMPTS } from './event-log-codec';
 import type { WebhookQueueKeys } from './keys';
-import type { RedisClient } from './scripts';
+import { type RedisClient, defineScripts } from './scripts';
 import { ENQUEUED_AT_LUA_PATTERN } from './webhook-queue-codec';
 
 export const KEY_NAMES = [
@@ -178,10 +178,7 @@ export function defineWebhookQueueScripts(
   client: RedisClient,
   keys: WebhookQueueKeys,
 ): WebhookQueueScripts {
-  for (const [name, lua] of Object.entries(DEFINITIONS)) {
-    client.defineCommand(name, { numberOfKeys: KEY_NAMES.length, lua });
-  }
-  const run = client as unknown as ScriptCommands;
+  const run = defineScripts<ScriptCommands>(client, DEFINITIONS, KEY_NAMES.length);
   const allKeys = KEY_NAMES.map((name) => keys[name]);
   return {
     enqueue: async (now, pairs) =>
