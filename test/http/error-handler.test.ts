@@ -3,15 +3,7 @@ import { AppError } from '../../src/errors';
 import { toAppError } from '../../src/http/error-handler';
 import { InvalidCursorError } from '../../src/store/errors';
 import { storeUnavailable } from '../../src/store/unavailable';
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('nothing was thrown');
-}
+import { thrownBy } from '../helpers/thrown-by';
 
 describe('toAppError', () => {
   it('answers a store outage with 503 SERVICE_UNAVAILABLE, Retry-After 1, and keeps the driver error as the cause', () => {

@@ -1,15 +1,7 @@
 // storeUnavailable: any failure of a store call becomes one StoreUnavailableError, a bad cursor stays itself.
 import { InvalidCursorError, StoreUnavailableError } from '../../src/store/errors';
 import { storeUnavailable } from '../../src/store/unavailable';
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('nothing was thrown');
-}
+import { thrownBy } from '../helpers/thrown-by';
 
 describe('storeUnavailable', () => {
   it('wraps a driver error in a StoreUnavailableError whose cause it is', () => {
